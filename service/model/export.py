@@ -1,0 +1,58 @@
+"""Export the trained network to ONNX and make the int8 serving graph.
+
+torch.onnx.export (the TorchScript exporter) is used directly: optimum pins an
+older transformers. The fp32 graph is fused with ONNX Runtime's BERT optimiser
+(attention, layer norm and GELU become single kernels) before dynamic int8
+quantisation of the weights.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import torch
+
+from service.model.encoding import PairEncoder
+
+OPSET = 17
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+OUTPUTS = ("stance_logits", "evidence_logits")
+log = logging.getLogger(__name__)
+
+
+def export_onnx(net: torch.nn.Module, encoder: PairEncoder, path: Path) -> Path:
+    pairs = encoder.encode_many(["A claim about something."] * 2, ["Someone said it happened.", "Another said it did not."], ["", "Context."])
+    batch = encoder.collate(pairs)
+    args = tuple(torch.from_numpy(getattr(batch, name)) for name in INPUTS)
+    net.eval()
+    dynamic = {name: {0: "batch", 1: "sequence"} for name in INPUTS}
+    dynamic[OUTPUTS[0]] = {0: "batch"}
+    dynamic[OUTPUTS[1]] = {0: "batch", 1: "sequence"}
+    with torch.inference_mode():
+        torch.onnx.export(
+            net, args, str(path), input_names=list(INPUTS), output_names=list(OUTPUTS), dynamic_axes=dynamic, opset_version=OPSET, dynamo=False
+        )
+    return path
+
+
+def quantize_int8(fp32_path: Path, int8_path: Path, num_heads: int, hidden_size: int) -> Path:
+    from onnx import TensorProto
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    FLOAT = TensorProto.FLOAT
+
+    fused = int8_path.with_suffix(".fused.onnx")
+    try:
+        from onnxruntime.transformers import optimizer
+
+        opt = optimizer.optimize_model(str(fp32_path), model_type="bert", num_heads=num_heads, hidden_size=hidden_size, opt_level=1)
+        opt.save_model_to_file(str(fused))
+    except Exception as err:  # the fused graph is an optimisation; the plain graph quantises too
+        log.warning("ONNX fusion failed (%s); quantising the unfused graph", err)
+        shutil.copyfile(fp32_path, fused)
+    # fused nodes live in the com.microsoft domain, where shape inference cannot type their outputs
+    quantize_dynamic(str(fused), str(int8_path), weight_type=QuantType.QInt8, extra_options={"DefaultTensorType": FLOAT})
+    fused.unlink(missing_ok=True)
+    return int8_path
