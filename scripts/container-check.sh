@@ -33,8 +33,14 @@ cleanup() {
   fi
   # dockerd leaves its network namespace mounted; vfs layers may hold read-only files
   for m in $(awk -v w="$WORK" 'index($2, w) == 1 {print $2}' /proc/mounts | sort -r); do umount -l "$m"; done
-  chmod -R u+w "$WORK" 2>/dev/null
-  rm -rf "$WORK"
+  # containerd may still be writing into the data root for a moment after dockerd exits
+  pkill -f "containerd.*$WORK" 2>/dev/null
+  for _ in 1 2 3 4 5; do
+    chmod -R u+w "$WORK" 2>/dev/null
+    rm -rf "$WORK" 2>/dev/null && [ ! -e "$WORK" ] && break
+    sleep 2
+  done
+  [ -e "$WORK" ] && echo "[container-check] could not remove $WORK" >&2
 }
 trap cleanup EXIT
 

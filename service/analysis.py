@@ -100,7 +100,7 @@ def plan(text: str, claim: str) -> Plan:
     pairs = []
     for i in attributed:
         context = statements[i - 1].sentence.text if i > 0 else ""
-        pairs.append(PairInput(claim.strip(), statements[i].sentence.text, context))
+        pairs.append(PairInput(claim.strip(), statements[i].sentence.text, context, statements[i].speaker_name or ""))
     return Plan(text, claim.strip(), statements, pairs, attributed)
 
 
@@ -112,7 +112,7 @@ def assemble(p: Plan, predictions: list[StancePrediction], include_unattributed:
     """Join statements with their predictions; evidence offsets move from sentence to text."""
     if len(predictions) != len(p.pairs):
         raise ValueError(f"expected {len(p.pairs)} predictions, got {len(predictions)}")
-    by_statement = dict(zip(p.attributed, predictions, strict=False))
+    by_statement = dict(zip(p.attributed, predictions))
     sentences = []
     for i, st in enumerate(p.statements):
         pred = by_statement.get(i)

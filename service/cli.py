@@ -14,6 +14,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from service.jsonl import read_jsonl
 from service.labels import SchemaError, load_schema
 
 EXIT_USAGE, EXIT_ERROR, EXIT_INTERRUPTED = 2, 1, 130
@@ -52,20 +53,15 @@ def _read_jsonl(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict]]
     if not path.is_file():
         raise CliError(f"{path}: file not found")
     rows = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise CliError(f"{path}:{n}: not valid JSON ({err.msg}); each line must be one JSON object") from err
-            if not isinstance(row, dict):
-                raise CliError(f"{path}:{n}: each line must be a JSON object")
-            for name in required:
-                if not isinstance(row.get(name), str) or not row[name].strip():
-                    raise CliError(f"{path}:{n}: field '{name}' must be a non-empty string")
-            rows.append((n, row))
+    for n, row, problem in read_jsonl(path):
+        if problem:
+            raise CliError(f"{path}:{n}: {problem}; each line must be one JSON object")
+        if not isinstance(row, dict):
+            raise CliError(f"{path}:{n}: each line must be a JSON object")
+        for name in required:
+            if not isinstance(row.get(name), str) or not row[name].strip():
+                raise CliError(f"{path}:{n}: field '{name}' must be a non-empty string")
+        rows.append((n, row))
     return rows
 
 
@@ -98,7 +94,8 @@ def cmd_analyze(args) -> int:
     for name in args.files:
         path = Path(name)
         try:
-            text = sys.stdin.read() if name == "-" else path.read_text(encoding="utf-8")
+            # bytes, not read_text: universal newlines would turn \r\n into \n and shift every offset
+            text = sys.stdin.read() if name == "-" else path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise CliError(f"{name}: cannot read as UTF-8 text ({err})") from err
         try:
@@ -114,12 +111,17 @@ def cmd_analyze(args) -> int:
 def cmd_classify(args) -> int:
     from service.model.predictor import PairInput
 
+    claim = args.claim.strip()
+    if not claim:
+        raise CliError("--claim must not be empty")
+    _check_output_dir(args.output)
     predictor = _predictor(args.model, args.backend, args.threads)
     rows = _read_jsonl(args.input, ("text",))
     for n, row in rows:
-        if not isinstance(row.get("context", ""), str):
-            raise CliError(f"{args.input}:{n}: field 'context' must be a string")
-    preds = predictor.predict([PairInput(args.claim, row["text"], row.get("context", "")) for _, row in rows])
+        for name in ("context", "speaker"):
+            if not isinstance(row.get(name, ""), str):
+                raise CliError(f"{args.input}:{n}: field '{name}' must be a string")
+    preds = predictor.predict([PairInput(claim, row["text"], row.get("context", ""), row.get("speaker", "")) for _, row in rows])
     lines = []
     for (_, row), pred in zip(rows, preds):
         evidence = [{"start": e.start, "end": e.end, "text": row["text"][e.start : e.end], "score": round(e.score, 4)} for e in pred.evidence]
@@ -141,10 +143,19 @@ def done_ids(path: Path) -> set[str]:
         with open(path, "r+b") as fh:
             fh.truncate(len(keep))
     ids = set()
-    for line in keep.decode("utf-8").splitlines():
-        if line.strip():
+    for n, line in enumerate(keep.decode("utf-8", errors="replace").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
             ids.add(json.loads(line)["id"])
+        except (json.JSONDecodeError, KeyError, TypeError) as err:
+            raise CliError(f"{path}:{n}: not a result line written by `stancewire batch` ({err}); use another --output or remove the line") from err
     return ids
+
+
+def _check_output_dir(path: Path | None) -> None:
+    if path is not None and not path.parent.is_dir():
+        raise CliError(f"{path}: folder {path.parent} does not exist; create it or choose another --output")
 
 
 def cmd_batch(args) -> int:
@@ -152,6 +163,7 @@ def cmd_batch(args) -> int:
 
     from service.analysis import InputError, assemble, plan
 
+    _check_output_dir(args.output)
     predictor = _predictor(args.model, args.backend, args.threads)
     default_claim = args.claim or load_schema().default_claim
     rows = _read_jsonl(args.input, ("id", "text"))
@@ -184,7 +196,7 @@ def cmd_batch(args) -> int:
                 pairs = [p for pl in plans for p in pl.pairs]
                 preds = predictor.predict(pairs)
                 at = 0
-                for (_, row), pl in zip(chunk, plans, strict=False):
+                for (_, row), pl in zip(chunk, plans):
                     mine = preds[at : at + len(pl.pairs)]
                     at += len(pl.pairs)
                     result = _response(predictor, assemble(pl, mine, args.include_unattributed, predictor.config.neutral_label))
@@ -219,9 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compact", action="store_true", help="one line of JSON per file")
     _model_args(p)
     p.set_defaults(func=cmd_analyze)
-    p = sub.add_parser("classify", help='classify sentences: lines {"text", "context"} in, one result line each out')
+    p = sub.add_parser("classify", help='classify sentences: lines {"text", "context"?, "speaker"?} in, one result line each out')
     p.add_argument("--claim", required=True, help="claim to judge")
-    p.add_argument("--input", type=Path, required=True, help="JSONL of {text, context}")
+    p.add_argument("--input", type=Path, required=True, help="JSONL of {text, context?, speaker?}")
     p.add_argument("--output", type=Path, help="write here instead of standard output")
     _model_args(p)
     p.set_defaults(func=cmd_classify)

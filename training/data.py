@@ -4,7 +4,7 @@ Two input formats are accepted:
 
 * the corpus format of labels/data/*.jsonl, one annotated document per line
   (see labels/README.md); every sentence is listed with offsets into "text";
-* a flat CSV or JSONL of rows (claim, sentence, context, label[, evidence]) so
+* a flat CSV or JSONL of rows (claim, sentence, label[, context, speaker, evidence]) so
   users can train on their own data without writing offsets for whole texts.
 
     python -m training.data validate labels/data
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
+from service.jsonl import read_jsonl
 from service.labels import load_schema
 
 SPLITS = ("train", "dev", "test")
@@ -86,6 +87,13 @@ class Example:
     doc_id: str = ""
     domain: str = ""
     source: str = ""
+    speaker: str = ""
+
+    def pair(self):
+        """The model input for this example."""
+        from service.model.predictor import PairInput
+
+        return PairInput(self.claim, self.sentence, self.context, self.speaker)
 
 
 @dataclass
@@ -177,19 +185,14 @@ def read_documents(path: Path, labels: tuple[str, ...] | None = None) -> tuple[l
     """Read a corpus JSONL file, returning the good documents and one message per bad line."""
     labels = labels or load_schema().labels
     docs, problems = [], []
-    with open(path, encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as err:
-                problems.append(f"{path}:{line_no}: not valid JSON ({err.msg} at column {err.colno})")
-                continue
-            try:
-                docs.append(parse_document(raw, path, line_no, labels))
-            except DataError as err:
-                problems.append(str(err))
+    for line_no, raw, problem in read_jsonl(path):
+        if problem:
+            problems.append(f"{path}:{line_no}: {problem}")
+            continue
+        try:
+            docs.append(parse_document(raw, path, line_no, labels))
+        except DataError as err:
+            problems.append(str(err))
     return docs, problems
 
 
@@ -212,7 +215,8 @@ def examples_from_documents(docs: list[Document]) -> list[Example]:
             prev = doc.sentences[i - 1] if i else None
             context = doc.text[prev.start : prev.end] if prev else ""
             evidence = tuple((e.start - s.start, e.end - s.start) for e in s.evidence)
-            out.append(Example(doc.claim, doc.text[s.start : s.end], context, s.label, evidence, doc.id, doc.domain, f"{doc.path}:{doc.line}"))
+            speaker = doc.text[s.speaker.start : s.speaker.end] if s.speaker else ""
+            out.append(Example(doc.claim, doc.text[s.start : s.end], context, s.label, evidence, doc.id, doc.domain, f"{doc.path}:{doc.line}", speaker))
     return out
 
 
@@ -244,7 +248,7 @@ def _flat_evidence(value: object, sentence: str, path: Path, line: int) -> tuple
 
 
 def load_flat(path: Path) -> list[Example]:
-    """Read (claim, sentence, context, label[, evidence]) rows from CSV or JSONL."""
+    """Read (claim, sentence, label[, context, speaker, evidence]) rows from CSV or JSONL."""
     labels = load_schema().labels
     path = Path(path)
     rows: list[tuple[int, dict]] = []
@@ -253,16 +257,13 @@ def load_flat(path: Path) -> list[Example]:
             reader = csv.DictReader(fh)
             missing = [f for f in FLAT_FIELDS if f not in (reader.fieldnames or [])]
             if missing:
-                raise DataError(path, 1, ",".join(missing), f"CSV header must name columns {list(FLAT_FIELDS)} (+ optional context, evidence)")
+                raise DataError(path, 1, ",".join(missing), f"CSV header must name columns {list(FLAT_FIELDS)} (+ optional context, speaker, evidence)")
             rows = [(i, row) for i, row in enumerate(reader, start=2)]
     else:
-        with open(path, encoding="utf-8") as fh:
-            for i, line in enumerate(fh, start=1):
-                if line.strip():
-                    try:
-                        rows.append((i, json.loads(line)))
-                    except json.JSONDecodeError as err:
-                        raise DataError(path, i, "", f"not valid JSON ({err.msg})") from err
+        for i, row, problem in read_jsonl(path):
+            if problem:
+                raise DataError(path, i, "", problem)
+            rows.append((i, row))
     out = []
     for line_no, row in rows:
         if not isinstance(row, dict):
@@ -272,11 +273,12 @@ def load_flat(path: Path) -> list[Example]:
                 raise DataError(path, line_no, name, "required non-empty string")
         if row["label"] not in labels:
             raise DataError(path, line_no, "label", f"{row['label']!r} is not one of {list(labels)}")
-        context = row.get("context") or ""
-        if not isinstance(context, str):
-            raise DataError(path, line_no, "context", "must be a string")
+        context, speaker = row.get("context") or "", row.get("speaker") or ""
+        for name, value in (("context", context), ("speaker", speaker)):
+            if not isinstance(value, str):
+                raise DataError(path, line_no, name, "must be a string")
         evidence = _flat_evidence(row.get("evidence"), row["sentence"], path, line_no)
-        out.append(Example(row["claim"], row["sentence"], context, row["label"], evidence, source=f"{path}:{line_no}"))
+        out.append(Example(row["claim"], row["sentence"], context, row["label"], evidence, source=f"{path}:{line_no}", speaker=speaker))
     if not out:
         raise DataError(path, 0, "", "no rows found")
     return out
@@ -284,13 +286,8 @@ def load_flat(path: Path) -> list[Example]:
 
 def is_corpus_file(path: Path) -> bool:
     """Corpus records carry a 'sentences' list; flat rows carry a 'sentence' string."""
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                try:
-                    return isinstance(json.loads(line), dict) and "sentences" in json.loads(line)
-                except json.JSONDecodeError:
-                    return False
+    for _, row, _ in read_jsonl(path):
+        return isinstance(row, dict) and "sentences" in row
     return False
 
 

@@ -18,18 +18,18 @@ from service.model.evidence import decode_evidence
 from service.model.predictor import PairInput, Predictor, load_predictor, softmax
 from training.baselines import CueWordBaseline, all_baselines
 from training.data import DataError, Example, load_examples, split_path
-from training.metrics import classification, expected_calibration_error, token_f1
+from training.metrics import classification, classwise_ece, expected_calibration_error, token_f1
 
 EVAL_SPLITS = ("dev", "test", "seeds")
 
 
 def pair_inputs(examples: list[Example]) -> list[PairInput]:
-    return [PairInput(x.claim, x.sentence, x.context) for x in examples]
+    return [x.pair() for x in examples]
 
 
 def evidence_scores(examples: list[Example], evidence: list[list[tuple[int, int]]], neutral: str) -> float:
     """Mean word-level F1 over gold non-neutral sentences (those that have gold evidence)."""
-    scores = [token_f1(x.sentence, list(x.evidence), ev) for x, ev in zip(examples, evidence, strict=False) if x.label != neutral]
+    scores = [token_f1(x.sentence, list(x.evidence), ev) for x, ev in zip(examples, evidence) if x.label != neutral]
     return round(float(np.mean(scores)), 4) if scores else 0.0
 
 
@@ -43,12 +43,13 @@ def evaluate_examples(predictor: Predictor, examples: list[Example]) -> dict:
     result = classification([x.label for x in examples], pred, labels)
     result["ece"] = expected_calibration_error(probs, gold_idx)
     result["ece_uncalibrated"] = expected_calibration_error(softmax(raw.logits), gold_idx)
+    result["ece_per_label"] = classwise_ece(probs, gold_idx, labels)
     head = [
         [(s.start, s.end) for s in decode_evidence(x.sentence, raw.pairs[i].sentence_offsets, raw.evidence_probs[i].tolist(), predictor.config.evidence_threshold)]
         for i, x in enumerate(examples)
     ]
     result["evidence_token_f1"] = evidence_scores(examples, head, neutral)
-    end_to_end = [h if p != neutral else [] for h, p in zip(head, pred, strict=False)]
+    end_to_end = [h if p != neutral else [] for h, p in zip(head, pred)]
     result["evidence_token_f1_end_to_end"] = evidence_scores(examples, end_to_end, neutral)
     return result
 
@@ -83,9 +84,9 @@ def format_report(report: dict) -> str:
     for name, rep in report.items():
         m = rep["model"]
         lines.append(f"== {name}: {m['n']} attributed sentences")
-        lines.append(f"   {'label':20s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>5s}")
+        lines.append(f"   {'label':20s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>5s} {'ECE':>6s}")
         for lab, r in m["per_label"].items():
-            lines.append(f"   {lab:20s} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['support']:5d}")
+            lines.append(f"   {lab:20s} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['support']:5d} {m.get('ece_per_label', {}).get(lab, 0.0):6.3f}")
         lines.append(
             f"   model macro-F1 {m['macro_f1']:.3f}  accuracy {m['accuracy']:.3f}  ECE {m['ece']:.3f} (uncalibrated {m['ece_uncalibrated']:.3f})  "
             f"evidence token-F1 {m['evidence_token_f1']:.3f} (end to end {m['evidence_token_f1_end_to_end']:.3f})"
@@ -94,7 +95,7 @@ def format_report(report: dict) -> str:
             extra = f"  evidence token-F1 {r['evidence_token_f1']:.3f}" if "evidence_token_f1" in r else ""
             lines.append(f"   baseline {b:30s} macro-F1 {r['macro_f1']:.3f}  (model margin {rep['margin_macro_f1'][b]:+.3f}){extra}")
         lines.append("   confusion (rows gold, columns predicted; " + ", ".join(m["labels"]) + "):")
-        for lab, row in zip(m["labels"], m["confusion"], strict=False):
+        for lab, row in zip(m["labels"], m["confusion"]):
             lines.append(f"   {lab:20s} " + " ".join(f"{v:5d}" for v in row))
     return "\n".join(lines)
 
@@ -107,7 +108,7 @@ def confusion_png(report: dict, path: Path) -> Path:
 
     names = list(report)
     fig, axes = plt.subplots(1, len(names), figsize=(4.6 * len(names), 4.4), squeeze=False)
-    for ax, name in zip(axes[0], names, strict=False):
+    for ax, name in zip(axes[0], names):
         m = report[name]["model"]
         conf = np.array(m["confusion"])
         ax.imshow(conf, cmap="Blues")

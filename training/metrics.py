@@ -15,7 +15,7 @@ def classification(gold: list[str], pred: list[str], labels: list[str]) -> dict:
     """Per-label precision/recall/F1, macro-F1, accuracy and the confusion matrix (rows gold, columns predicted)."""
     index = {lab: i for i, lab in enumerate(labels)}
     conf = np.zeros((len(labels), len(labels)), dtype=int)
-    for g, p in zip(gold, pred, strict=False):
+    for g, p in zip(gold, pred):
         conf[index[g], index[p]] += 1
     per_label = {}
     for i, lab in enumerate(labels):
@@ -44,11 +44,27 @@ def expected_calibration_error(probs: np.ndarray, gold_idx: np.ndarray, bins: in
     correct = (probs.argmax(axis=1) == gold_idx).astype(float)
     edges = np.linspace(0.0, 1.0, bins + 1)
     ece = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:], strict=False):
+    for lo, hi in zip(edges[:-1], edges[1:]):
         in_bin = (conf > lo) & (conf <= hi)
         if in_bin.any():
             ece += in_bin.mean() * abs(correct[in_bin].mean() - conf[in_bin].mean())
     return round(float(ece), 4)
+
+
+def classwise_ece(probs: np.ndarray, gold_idx: np.ndarray, labels: list[str], bins: int = ECE_BINS) -> dict[str, float]:
+    """Per label: how far that label's score is from the rate at which the label is right (one-vs-rest)."""
+    out = {}
+    for k, label in enumerate(labels):
+        p = probs[:, k] if len(probs) else np.zeros(0)
+        hit = (gold_idx == k).astype(float)
+        edges = np.linspace(0.0, 1.0, bins + 1)
+        ece = 0.0
+        for lo, hi in zip(edges[:-1], edges[1:]):
+            in_bin = (p > lo) & (p <= hi) if lo > 0 else (p >= lo) & (p <= hi)
+            if in_bin.any():
+                ece += in_bin.mean() * abs(hit[in_bin].mean() - p[in_bin].mean())
+        out[label] = round(float(ece), 4)
+    return out
 
 
 def log_softmax(x: np.ndarray) -> np.ndarray:

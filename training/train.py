@@ -28,7 +28,7 @@ from service.model.encoding import EncodingConfig, PairEncoder, evidence_token_l
 from service.model.evidence import decode_evidence
 from service.model.folder import ONNX_FILES, StanceConfig, atomic_write
 from service.model.network import StanceNet, build_encoder
-from service.model.predictor import PairInput, Predictor, TorchBackend, load_predictor
+from service.model.predictor import Predictor, TorchBackend, load_predictor
 from training.args import TrainArgs, resolve_base
 from training.data import DataError, Example, load_examples, split_path
 from training.evaluate import EVAL_SPLITS, evaluate_sets, format_report
@@ -96,7 +96,7 @@ def unrelated_claim_pairs(train: list[Example], rate: float, neutral: str, seed:
     for x in rng.sample(train, int(rate * len(train))):
         options = [c for c, d in claims if c != x.claim and (d != x.domain or not x.domain)]
         if options:
-            out.append(Example(rng.choice(options), x.sentence, x.context, neutral, (), x.doc_id, x.domain, x.source + " (unrelated claim)"))
+            out.append(Example(rng.choice(options), x.sentence, x.context, neutral, (), x.doc_id, x.domain, x.source + " (unrelated claim)", x.speaker))
     return out
 
 
@@ -105,7 +105,7 @@ def unrelated_claim_pairs(train: list[Example], rate: float, neutral: str, seed:
 
 def build_model(args: TrainArgs, labels: list[str], neutral: str) -> tuple[StanceNet, PairEncoder, Path]:
     base = resolve_base(args.base_model)
-    encoder = PairEncoder.from_dir(base, EncodingConfig(args.max_length, args.max_claim_tokens, args.max_context_tokens))
+    encoder = PairEncoder.from_dir(base, EncodingConfig(args.max_length, args.max_claim_tokens, args.max_context_tokens, args.max_speaker_tokens))
     net = StanceNet(build_encoder(base), len(labels), args.dropout)
     return net, encoder, base
 
@@ -114,7 +114,7 @@ def build_model(args: TrainArgs, labels: list[str], neutral: str) -> tuple[Stanc
 
 
 def tensors(encoder: PairEncoder, examples: list[Example], labels: list[str]):
-    pairs = encoder.encode_many([x.claim for x in examples], [x.sentence for x in examples], [x.context for x in examples])
+    pairs = encoder.encode_many([x.claim for x in examples], [x.sentence for x in examples], [x.context for x in examples], [x.speaker for x in examples])
     targets = [labels.index(x.label) for x in examples]
     return pairs, targets
 
@@ -138,7 +138,7 @@ def dev_predictor(net: StanceNet, encoder: PairEncoder, labels: list[str], neutr
 
 def dev_macro_f1(net: StanceNet, encoder: PairEncoder, dev: list[Example], labels: list[str], neutral: str) -> float:
     net.eval()
-    preds = dev_predictor(net, encoder, labels, neutral).raw([PairInput(x.claim, x.sentence, x.context) for x in dev]).logits.argmax(axis=1)
+    preds = dev_predictor(net, encoder, labels, neutral).raw([x.pair() for x in dev]).logits.argmax(axis=1)
     net.train()
     return classification([x.label for x in dev], [labels[i] for i in preds], labels)["macro_f1"]
 
@@ -218,7 +218,7 @@ def train_loop(net: StanceNet, encoder: PairEncoder, data: TrainData, args: Trai
 def calibrate(predictor: Predictor, dev: list[Example]) -> tuple[float, float]:
     """Temperature for the stance scores and the evidence threshold, both fitted on dev."""
     labels = predictor.labels
-    raw = predictor.raw([PairInput(x.claim, x.sentence, x.context) for x in dev])
+    raw = predictor.raw([x.pair() for x in dev])
     temperature = fit_temperature(raw.logits, np.array([labels.index(x.label) for x in dev]))
     best_t, best_f1 = 0.5, -1.0
     scored = [(i, x) for i, x in enumerate(dev) if x.evidence]
@@ -235,7 +235,7 @@ def calibrate(predictor: Predictor, dev: list[Example]) -> tuple[float, float]:
 def onnx_agreement(folder: Path, dev: list[Example], reference: dict[str, list[str]]) -> dict:
     """Label agreement and macro-F1 of each ONNX backend against the fp32 torch reference on dev."""
     out = {}
-    items = [PairInput(x.claim, x.sentence, x.context) for x in dev]
+    items = [x.pair() for x in dev]
     gold = [x.label for x in dev]
     for backend in ONNX_FILES:
         p = load_predictor(folder, backend, verify=False)
@@ -348,7 +348,7 @@ def train(args: TrainArgs) -> dict:
     )
     reference.config = config
     evaluation = evaluate_sets(reference, {"dev": data.dev, **data.evaluate}, data.train[:n_train]) if args.evaluate_splits else {}
-    ref_dev = [r.label for r in reference.predict([PairInput(x.claim, x.sentence, x.context) for x in data.dev])]
+    ref_dev = [r.label for r in reference.predict([x.pair() for x in data.dev])]
     ref_f1 = classification([x.label for x in data.dev], ref_dev, labels)["macro_f1"]
     if evaluation:
         print(format_report(evaluation))

@@ -126,7 +126,8 @@ class EdgeMiddleware:
         rejection, body = None, None
         s = self.settings
         if path.startswith("/v1/") and s.api_key and method != "OPTIONS":
-            given = headers.get("x-api-key") or headers.get("authorization", "").removeprefix("Bearer ").strip()
+            scheme, _, token = headers.get("authorization", "").strip().partition(" ")
+            given = headers.get("x-api-key") or (token.strip() if scheme.lower() == "bearer" else "")  # the scheme is case-insensitive (RFC 9110)
             if not hmac.compare_digest(given.encode(), s.api_key.encode()):
                 rejection = error(401, "missing or wrong API key: send `Authorization: Bearer <key>` or `X-API-Key: <key>`", "authorization")
         if rejection is None and method == "POST":
@@ -204,6 +205,7 @@ def create_app(settings: Settings | None = None, predictor: Predictor | None = N
         yield
         warm.cancel()
         await batcher.stop()
+        log.info("stopped")
 
     app = FastAPI(
         title="StanceWire",
@@ -286,9 +288,9 @@ def create_app(settings: Settings | None = None, predictor: Predictor | None = N
             check_length(item.text, settings.max_item_chars, f"items.{i}.text")
             if len(item.context) > settings.max_item_chars:
                 raise ApiError(413, f"items.{i}.context has {len(item.context)} characters; the limit is {settings.max_item_chars}", f"items.{i}.context", settings.max_item_chars)
-        predictions, timing = await run_model([PairInput(req.claim.strip(), it.text, it.context) for it in req.items])
+        predictions, timing = await run_model([PairInput(req.claim.strip(), it.text, it.context, it.speaker) for it in req.items])
         results = []
-        for item, pred in zip(req.items, predictions, strict=False):
+        for item, pred in zip(req.items, predictions):
             evidence = [{"start": e.start, "end": e.end, "text": item.text[e.start : e.end], "score": round(e.score, 4)} for e in pred.evidence]
             results.append({"label": pred.label, "scores": pred.scores, "evidence": evidence})
         timing_headers(response, timing)

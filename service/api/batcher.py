@@ -60,9 +60,17 @@ class MicroBatcher:
         self.waiting_pairs = 0
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stance-model")
         self.task: asyncio.Task | None = None
+        self.stopped = False
 
     def start(self) -> None:
         if self.task is None:
+            if self.stopped:
+                # started again after stop() (a second lifespan of the same app): the old model thread is shut
+                # down and the old queue belongs to the previous event loop, so both are made anew
+                self.queue = asyncio.Queue()
+                self.waiting_pairs = 0
+                self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stance-model")
+                self.stopped = False
             self.task = asyncio.get_running_loop().create_task(self._run(), name="micro-batcher")
 
     async def stop(self) -> None:
@@ -72,11 +80,13 @@ class MicroBatcher:
                 await self.task
             self.task = None
         self.executor.shutdown(wait=False, cancel_futures=True)
+        self.stopped = True
 
     async def submit(self, pairs: list[PairInput]) -> tuple[list[StancePrediction], Timing]:
         if not pairs:
             return [], Timing()
-        if self.waiting_pairs + len(pairs) > self.max_queue:
+        # a request larger than the whole queue is taken when nothing waits; otherwise its "retry" could never succeed
+        if self.waiting_pairs and self.waiting_pairs + len(pairs) > self.max_queue:
             raise QueueFull(f"{self.waiting_pairs} pairs already wait for the model (limit {self.max_queue})")
         self.start()
         job = _Job(pairs, asyncio.get_running_loop().create_future())

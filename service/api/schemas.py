@@ -31,6 +31,7 @@ class AnalyzeRequest(Strict):
 class ClassifyItem(Strict):
     text: str = Field(..., description="one attributed sentence")
     context: str = Field("", description="the sentence before it, if known")
+    speaker: str = Field("", description="the source's name, if known (the same words can be a denial or a counter-accusation depending on who says them)")
 
 
 class ClassifyRequest(Strict):

@@ -1,9 +1,12 @@
 """Turn (claim, sentence, context) into one token sequence for the cross-encoder.
 
-Layout: [CLS] claim [SEP] sentence [SEP] context [SEP], token type 0 for the
-claim and 1 for the rest. The sentence sits right after the first [SEP] so
-truncation never moves it; the context (the preceding sentence) is cut from its
-start, keeping the words nearest the sentence. Training and inference both go
+Layout: [CLS] claim [SEP] speaker [SEP] sentence [SEP] context [SEP], token
+type 0 for the claim and 1 for the rest; the speaker and context segments are
+left out when empty. The speaker (the source's resolved name) is there because
+the same words mean different stances from different mouths: blame from the
+accused side is a counter-accusation, from the accuser it is not. The sentence
+is never truncated before the context, which is cut from its start, keeping
+the words nearest the sentence. Training and inference both go
 through `PairEncoder`, so they cannot drift apart.
 """
 
@@ -25,11 +28,14 @@ class EncodingConfig:
     max_length: int = 160
     max_claim_tokens: int = 40
     max_context_tokens: int = 48
+    max_speaker_tokens: int = 16
 
     def __post_init__(self):
-        if self.max_length < self.max_claim_tokens + 8:
-            raise ValueError(f"max_length ({self.max_length}) must leave room for the sentence after a {self.max_claim_tokens}-token claim")
-        if min(self.max_length, self.max_claim_tokens) <= 0 or self.max_context_tokens < 0:
+        if self.max_length < self.max_claim_tokens + self.max_speaker_tokens + 8:
+            raise ValueError(
+                f"max_length ({self.max_length}) must leave room for the sentence after a {self.max_claim_tokens}-token claim and a {self.max_speaker_tokens}-token speaker"
+            )
+        if min(self.max_length, self.max_claim_tokens) <= 0 or self.max_context_tokens < 0 or self.max_speaker_tokens < 0:
             raise ValueError("token budgets must be positive")
 
 
@@ -64,25 +70,28 @@ class PairEncoder:
     def from_dir(cls, path: Path, config: EncodingConfig | None = None) -> PairEncoder:
         return cls(Tokenizer.from_file(str(Path(path) / "tokenizer.json")), config)
 
-    def encode_many(self, claims: list[str], sentences: list[str], contexts: list[str]) -> list[EncodedPair]:
+    def encode_many(self, claims: list[str], sentences: list[str], contexts: list[str], speakers: list[str] | None = None) -> list[EncodedPair]:
         cfg = self.config
         enc = self.tokenizer.encode_batch
         claim_enc = enc(claims, add_special_tokens=False)
         sent_enc = enc(sentences, add_special_tokens=False)
         ctx_enc = enc([c or "" for c in contexts], add_special_tokens=False)
+        spk_enc = enc([s or "" for s in speakers] if speakers is not None else [""] * len(claims), add_special_tokens=False)
         out = []
-        for c, s, x in zip(claim_enc, sent_enc, ctx_enc, strict=False):
+        for c, s, x, p in zip(claim_enc, sent_enc, ctx_enc, spk_enc):
             c_ids = c.ids[: cfg.max_claim_tokens]
-            room = cfg.max_length - len(c_ids) - 4
+            p_ids = p.ids[: cfg.max_speaker_tokens]
+            head = [self.cls_id, *c_ids, self.sep_id] + ([*p_ids, self.sep_id] if p_ids else [])
+            room = cfg.max_length - len(head) - 2
             s_ids, s_off = s.ids[:room], s.offsets[:room]
             room -= len(s_ids)
             x_ids = x.ids[len(x.ids) - min(len(x.ids), room, cfg.max_context_tokens) :] if room > 0 else []
-            ids = [self.cls_id, *c_ids, self.sep_id, *s_ids, self.sep_id]
+            ids = [*head, *s_ids, self.sep_id]
             if x_ids:
                 ids += [*x_ids, self.sep_id]
             first = len(c_ids) + 2
             types = [0] * first + [1] * (len(ids) - first)
-            out.append(EncodedPair(ids, types, (first, first + len(s_ids)), list(s_off)))
+            out.append(EncodedPair(ids, types, (len(head), len(head) + len(s_ids)), list(s_off)))
         return out
 
     def collate(self, pairs: list[EncodedPair]) -> Batch:

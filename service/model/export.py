@@ -52,7 +52,16 @@ def quantize_int8(fp32_path: Path, int8_path: Path, num_heads: int, hidden_size:
     except Exception as err:  # the fused graph is an optimisation; the plain graph quantises too
         log.warning("ONNX fusion failed (%s); quantising the unfused graph", err)
         shutil.copyfile(fp32_path, fused)
+    # Per-channel weights, and the feed-forward down-projections kept in fp32: their inputs come
+    # straight from GELU with a wide range that per-tensor dynamic quantisation handles worst.
+    # Measured on dev (stancewire-minilm, 429 pairs): per-tensor 92.1% label agreement with fp32,
+    # per-channel 97.9%, per-channel without the down-projections 98.4%, at 1.4x-1.8x the fp32 ONNX speed.
+    import onnx
+
+    keep_fp32 = [n.name for n in onnx.load(str(fused)).graph.node if n.op_type == "MatMul" and n.name.endswith("/output/dense/MatMul") and "/attention/" not in n.name]
     # fused nodes live in the com.microsoft domain, where shape inference cannot type their outputs
-    quantize_dynamic(str(fused), str(int8_path), weight_type=QuantType.QInt8, extra_options={"DefaultTensorType": FLOAT})
+    quantize_dynamic(
+        str(fused), str(int8_path), weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=keep_fp32, extra_options={"DefaultTensorType": FLOAT}
+    )
     fused.unlink(missing_ok=True)
     return int8_path

@@ -27,6 +27,7 @@ class PairInput:
     claim: str
     sentence: str
     context: str = ""
+    speaker: str = ""  # the source's name, when known
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class Predictor:
         return out
 
     def raw(self, items: list[PairInput]) -> RawOutput:
-        pairs = self.encoder.encode_many([x.claim for x in items], [x.sentence for x in items], [x.context for x in items])
+        pairs = self.encoder.encode_many([x.claim for x in items], [x.sentence for x in items], [x.context for x in items], [x.speaker for x in items])
         logits = np.zeros((len(items), len(self.labels)), dtype=np.float32)
         evidence: list[np.ndarray] = [np.zeros(0, dtype=np.float32)] * len(items)
         started = time.perf_counter()
@@ -173,7 +174,7 @@ class Predictor:
         for i, item in enumerate(items):
             k = int(probs[i].argmax())
             label = self.labels[k]
-            scores = {name: round(float(p), 4) for name, p in zip(self.labels, probs[i], strict=False)}
+            scores = {name: round(float(p), 4) for name, p in zip(self.labels, probs[i])}
             spans = []
             if label != self.config.neutral_label:
                 spans = decode_evidence(item.sentence, raw.pairs[i].sentence_offsets, raw.evidence_probs[i].tolist(), self.config.evidence_threshold)

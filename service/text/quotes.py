@@ -16,7 +16,7 @@ which speakers.py finds.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .types import Span
 
@@ -35,36 +35,34 @@ POSSESSIVE_SUFFIXES = ("'s", "’s", "'S", "’S")
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """A word or punctuation character with its offsets in the original text."""
+    """A word or punctuation character with its offsets in the original text.
+
+    ``lower``, ``base``, ``is_word`` and ``is_possessive`` are computed once: the
+    speaker rules read them many times per token.
+    """
 
     text: str
     start: int
     end: int
+    lower: str = field(init=False, compare=False, repr=False)
+    base: str = field(init=False, compare=False, repr=False)  # without a possessive ending: "Korea’s" -> "korea"
+    is_word: bool = field(init=False, compare=False, repr=False)
+    is_possessive: bool = field(init=False, compare=False, repr=False)
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
-
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum()
+    def __post_init__(self) -> None:
+        possessive = self.text.endswith(POSSESSIVE_SUFFIXES) and len(self.text) > 2
+        object.__setattr__(self, "lower", self.text.lower())
+        object.__setattr__(self, "base", (self.text[:-2] if possessive else self.text).lower())
+        object.__setattr__(self, "is_word", self.text[0].isalnum())
+        object.__setattr__(self, "is_possessive", possessive)
 
     @property
     def is_capitalized(self) -> bool:
         return self.text[0].isupper()
 
     @property
-    def is_possessive(self) -> bool:
-        return self.text.endswith(POSSESSIVE_SUFFIXES) and len(self.text) > 2
-
-    @property
     def span(self) -> Span:
         return Span(self.start, self.end)
-
-    @property
-    def base(self) -> str:
-        """The word without a possessive ending, lower-cased: "Korea’s" -> "korea"."""
-        return (self.text[:-2] if self.is_possessive else self.text).lower()
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -254,6 +252,7 @@ def find_cues(tokens: list[Token], quoted: list[bool]) -> list[Cue]:
         if (
             prev is not None
             and prev.is_capitalized
+            and not prev.text.isupper()
             and prev.lower.endswith(DEMONYM_SUFFIXES)
             and k > 1
             and tokens[k - 2].lower in DETERMINERS
@@ -383,18 +382,19 @@ def _classify_mark(text: str, pos: int, lo: int, hi: int) -> _Mark | None:
     return _Mark(pos, char, can_open, can_close)
 
 
-def _is_possessive_apostrophe(text: str, mark: _Mark, later: list[_Mark]) -> bool:
-    """A closing single mark after an "s" (the Americans’ plan) is an apostrophe when a
+def _is_possessive_apostrophe(text: str, marks: list[_Mark], i: int) -> bool:
+    """A closing single mark ``marks[i]`` after an "s" (the Americans’ plan) is an apostrophe when a
     later mark can still close the open quotation before any new one opens."""
+    mark = marks[i]
     if mark.pos == 0 or text[mark.pos - 1] not in "sS":
         return False
     nxt = text[mark.pos + 1] if mark.pos + 1 < len(text) else ""
     if nxt and not nxt.isspace():
         return False  # followed by punctuation: a closing mark
-    for other in later:
-        if other.can_close:
+    for j in range(i + 1, len(marks)):  # indices, not a copy of the rest: thousands of marks stay cheap
+        if marks[j].can_close:
             return True
-        if other.can_open:
+        if marks[j].can_open:
             return False
     return False
 
@@ -428,7 +428,7 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
                         opened = mark
                     continue
                 if mark.can_close and not (
-                    family in APOSTROPHE_FAMILIES and _is_possessive_apostrophe(text, mark, marks[i + 1 :])
+                    family in APOSTROPHE_FAMILIES and _is_possessive_apostrophe(text, marks, i)
                 ):
                     group = pending.get(family) if opened.pos == para_start and family in pending else None
                     if group is None:

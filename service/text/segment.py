@@ -122,10 +122,11 @@ def _boundaries(text: str, lo: int, hi: int) -> list[int]:
     cuts: list[int] = []
     depth = 0
     pos = lo
+    last_close = text.rfind(")", lo, hi)  # is a ")" still to come? (found once, not per stop)
     for m in TERMINATOR_RE.finditer(text, lo, hi):
         depth = _bracket_depth(text, pos, m.start(), depth)
         pos = m.start()
-        if depth > 0 and ")" in text[m.end() : hi]:
+        if depth > 0 and last_close >= m.end():
             continue  # a stop inside a parenthesis: (For Use Only in the Republic of Korea. No Redistribution)
         if _ends_sentence(text, m, hi):
             cuts.append(m.end())

@@ -11,12 +11,25 @@ saying".
 
 Pronouns and definite descriptions ("he", "the spokesperson", "the ministry",
 "The North's official") resolve to the nearest earlier compatible named
-source, so the speaker span always points at a name.
+source, so the speaker span always points at a name. Compatible means: the
+kind fits (a person noun or he/she wants a person, an organisation noun an
+organisation or a bare name such as "Brennard" or "Aegean Meridian said it
+..."), an organisation noun is of the same sort as the name's own ("the
+court" is not an earlier "foreign ministry"), every modifier of the
+description occurs in the antecedent ("the foreign ministry" may be
+"Russia's foreign ministry", "the defence ministry" is not "the Kremlin"
+but a new source, as is "the company's lawyers"), and a noun outside the
+word lists ("the attache", "the gang") was used to introduce the antecedent.
+A definite short name ("the Foreign Office") points at the fuller name it
+repeats; "his lawyer" is a source of its own, "its spokesman" speaks for "it".
 """
 
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from .quotes import (
@@ -95,6 +108,7 @@ DATA_NOUNS = frozenset({
 UTTERANCE_NOUNS = frozenset({
     "statement", "message", "commentary", "post", "tweet", "letter", "editorial", "release", "communique",
 })
+OUTLET_UTTERANCES = frozenset({"editorial", "commentary"})
 # Words in a proper name that make it an organisation or a place acting as one.
 ORG_NAME_WORDS = frozenset({
     "house", "ministry", "group", "agency", "council", "department", "office", "commission", "committee", "court",
@@ -105,6 +119,10 @@ ORG_NAME_WORDS = frozenset({
     "fund", "reserve", "board", "authority", "service", "services", "network", "airlines", "motors", "systems",
     "technologies", "pharmaceuticals", "labs", "media", "wagner", "hamas", "hezbollah", "taliban", "who", "nato",
     "kcna", "yonhap", "reuters", "afp", "ap", "tass", "xinhua", "kyodo", "interfax", "ria", "bbc", "cnn", "dprk",
+    "parliament", "congress", "senate", "assembly", "police", "directorate", "bureau", "administration", "alliance",
+    "coalition", "watch", "international", "project", "front", "legion", "team", "club", "league", "analytics",
+    "airways", "athletic", "consulting", "partners", "capital", "industries", "holdings", "insight", "monitor",
+    "ministries", "cabinet", "staff", "customs", "protection", "embassy", "consulate", "chamber", "trust",
 })
 GEO_WORDS = frozenset({
     "us", "u.s.", "usa", "u.s.a.", "america", "uk", "u.k.", "britain", "england", "eu", "u.n.", "un", "russia",
@@ -134,12 +152,67 @@ ROLE_CLASSES: tuple[frozenset[str], ...] = (
     frozenset({"lawyer", "attorney", "counsel"}),
     frozenset({"minister", "secretary"}),
 )
+SPOKES_NOUNS = frozenset({"spokesperson", "spokesman", "spokeswoman", "spokespeople", "spokesmen", "spokeswomen"})
 # "the official" can mean any earlier person described by a role.
 GENERIC_PERSON_HEADS = frozenset({"official", "officer"})
 # Organisation words that may stand for a country ("the government" after "North Korea").
 GEO_HEADS = frozenset({
     "government", "country", "state", "nation", "administration", "authorities", "regime", "leadership",
 })
+# Head nouns of a definite description that refers back ("the gang", "the attache") besides the source nouns
+# above; an antecedent must have been introduced with the same noun unless the noun is listed here.
+ANAPHOR_ORG_NOUNS = frozenset({
+    "gang", "chamber", "consortium", "centre", "center", "directorate", "unit", "panel", "campaign", "site",
+    "body", "lobby", "charity", "nonprofit", "platform", "consulate", "bureau", "inspectorate", "carmaker",
+    "automaker", "drugmaker", "retailer", "lender", "insurer", "consultancy", "contractor", "exporter", "monitor",
+    "regulator", "city", "council", "authorities", "departments", "tribunal", "force", "police", "newspaper",
+    "paper", "daily", "tabloid", "magazine", "outlet", "broadcaster", "channel", "agency", "school", "college",
+    "hospital", "network", "collective", "movement", "opposition", "inquiry",
+})
+ANAPHOR_PERSON_NOUNS = frozenset({
+    "attache", "trader", "student", "attendee", "academic", "scientist", "surgeon", "nurse", "pilot", "farmer",
+    "soldier", "fighter", "hacker", "dissident", "defendant", "plaintiff", "claimant", "juror", "mother",
+    "father", "man", "woman", "technician", "specialist", "analyst", "columnist", "editor", "presenter",
+})
+# Organisation head nouns that may refer to one another; two heads in no common class do not
+# ("the court" is not an earlier "foreign ministry", "the firm" not a "University of Liverpool").
+ORG_HEAD_CLASSES: tuple[frozenset[str], ...] = (
+    frozenset({
+        "company", "firm", "group", "corporation", "corp", "inc", "ltd", "plc", "llc", "gmbh", "co", "ag",
+        "conglomerate", "maker", "manufacturer", "carmaker", "automaker", "drugmaker", "producer", "supplier",
+        "retailer", "operator", "developer", "startup", "business", "pharmaceuticals", "motors", "airlines",
+        "airline", "carrier", "technologies", "technology", "systems", "labs", "networks", "industries", "holdings",
+        "lender", "insurer", "consultancy", "contractor", "exporter", "utility", "bank", "chain", "brand",
+    }),
+    frozenset({"bank", "lender", "group", "institution"}),
+    frozenset({"ministry", "department", "office", "government", "secretariat"}),
+    frozenset({
+        "government", "administration", "cabinet", "presidency", "regime", "authorities", "executive", "state",
+        "kremlin", "leadership", "country", "nation",
+    }),
+    frozenset({
+        "agency", "service", "authority", "office", "directorate", "bureau", "administration", "commission",
+        "regulator", "watchdog", "body", "centre", "center", "unit", "inspectorate", "department", "force",
+    }),
+    frozenset({"court", "tribunal"}),
+    frozenset({"embassy", "consulate", "mission"}),
+    frozenset({
+        "newspaper", "paper", "daily", "tabloid", "outlet", "broadcaster", "channel", "television", "network",
+        "agency", "site", "website", "magazine", "journal", "times", "post", "station", "publication",
+    }),
+    frozenset({"university", "institute", "college", "school", "academy", "lab", "laboratory", "centre", "center"}),
+    frozenset({"hospital", "clinic", "group", "trust"}),
+    frozenset({"party", "alliance", "coalition", "bloc", "movement", "opposition", "campaign", "group"}),
+    frozenset({"union", "federation", "association", "league", "body", "club", "chamber", "lobby", "group"}),
+    frozenset({"committee", "commission", "panel", "council", "board", "inquiry", "body"}),
+    frozenset({"army", "military", "forces", "navy", "command", "force"}),
+    frozenset({"police", "force", "service"}),
+    frozenset({"gang", "group", "network", "collective", "team", "organisation", "organization"}),
+    frozenset({"charity", "group", "foundation", "organisation", "organization", "nonprofit", "ngo", "monitor"}),
+)
+ORG_HEAD_WORDS = frozenset().union(*ORG_HEAD_CLASSES)
+ORG_DESCRIPTOR_NOUNS = ORG_NOUNS | ANAPHOR_ORG_NOUNS | ORG_HEAD_WORDS | ORG_NAME_WORDS | DOCUMENT_NOUNS
+HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "rev", "mr.", "mrs.", "ms.", "dr."})
 PERSON_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "che", "ee")
 PLURAL_PERSON_SUFFIXES = ("ers", "ors", "ists", "ians", "ants", "ents", "men", "ees")
 # Prepositions that may sit inside a source name: "spokesperson at the ministry", "Ambassador to the UN".
@@ -153,7 +226,7 @@ NP_MODIFIERS = frozenset({
     "many", "other", "government", "white", "house", "news", "media", "ministry", "official", "opposition",
     "ruling", "agency", "company", "police", "army", "navy", "air", "force", "armed", "forces", "team", "club",
     "board", "party", "union", "us", "un", "eu", "affairs", "communications", "relations", "policy", "spy",
-    "nuclear", "environment", "environmental", "agriculture", "transport", "education", "labour", "labor",
+    "nuclear", "environment", "environmental", "agriculture", "transport", "education", "labour", "labor", "own",
 })
 ADJECTIVE_SUFFIXES = ("al", "ian", "ese", "ish", "ic", "ary", "ern", "ive", "ist", "ous")
 FUNCTION_WORDS = frozenset({
@@ -213,10 +286,17 @@ AS_SAYING = frozenset({"as"})
 
 # How far (tokens) an appositive or a fronted phrase may reach.
 MAX_APPOSITIVE_TOKENS = 14
+# No source phrase is longer, and no longer run of "has", "also", "on Friday" sits before a verb (news
+# text stays far below both: 11 and 3 tokens in the labelled corpus); they bound the work per cue in a
+# "sentence" of thousands of capitalised words or "reply reply ...", which would otherwise be quadratic.
+MAX_NP_TOKENS = 64
+MAX_SKIPPED_TOKENS = 64
 MAX_INVERTED_TAIL_TOKENS = 3
+MAX_TITLE_TAIL_TOKENS = 6
+OBJECT_PREPOSITIONS = frozenset({"of", "on", "about", "to", "for", "with", "by", "from", "in", "at", "against"})
 # What may follow an inverted subject: ", said Vera Lukina, a member of ..." / "said Kirby on Thursday".
 INVERTED_TAIL_STARTS = frozenset(
-    {",", ".", ";", ":", "!", "?", "(", "–", "—", "on", "in", "at", "during", "when", "after", "told"}
+    {",", ".", ";", ":", "!", "?", "(", "–", "—", "on", "in", "at", "during", "when", "after", "told", "who"}
 )
 MAX_INTRO_TOKENS = 12
 PARTICIPLE_ENDINGS = ("ed", "ing")
@@ -228,13 +308,29 @@ POST_MODIFIER_STARTS = frozenset({
 MAX_SUBJECT_CHUNK_TOKENS = 14
 MAX_SHORT_PP_TOKENS = 4
 SHORT_PP_PREPOSITIONS = frozenset({"in", "at"})
+ACRONYM_MIN_LETTERS, ACRONYM_MAX_LETTERS = 2, 5
+RELATIVE_STARTS = frozenset({"who", "whose", "which", "that"})
+DESCRIPTOR_ENDS = RELATIVE_STARTS | {"in", "at", "of", "for", "from", "with", "on", "to", "by", "based"}
+# "one of the officials" is one source; "the second defendant" keeps its ordinal.
+PARTITIVE_HEADS = frozenset({"one", "two", "three", "some", "several", "many", "most", "members"})
+NUMBER_MODIFIERS = frozenset({"first", "second", "third", "one", "two", "three", "four", "five", "other"})
+# Plural heads of a source outside the lists: "Grid security specialists say", "Analysts at ... say".
+PLURAL_SOURCE_SUFFIXES = ("ists", "ysts", "ers", "ors", "ians", "ants", "ents", "ars")
+LY_NOUNS = frozenset({"assembly", "family", "ally", "rally", "supply", "monopoly", "anomaly"})
+# Modifiers that say how a source is known, not which source it is: "the unidentified spokesman".
+NON_RESTRICTIVE_MODIFIERS = frozenset({"unidentified", "unnamed", "anonymous", "same"})
 QUOTE_MARKS = frozenset("\"'“”‘’«»‹›„‚「」『』")
 # fmt: on
 
 
 def is_name_token(tok: Token) -> bool:
-    """A capitalised word that is not a capitalised function word or a date word."""
-    return tok.text[0].isupper() and tok.base not in FUNCTION_WORDS and tok.base not in TIME_WORDS
+    """A capitalised word that is not a capitalised function word or a date word; an acronym
+    ("IT", "WHO") is a name even when it spells a function word."""
+    if not tok.text[0].isupper():
+        return False
+    if tok.base in FUNCTION_WORDS:
+        return ACRONYM_MIN_LETTERS <= len(tok.text) <= ACRONYM_MAX_LETTERS and tok.text.isupper() and tok.text.isalpha()
+    return tok.base not in TIME_WORDS
 
 
 def _in_name(tokens: list[Token], i: int, lo: int, hi: int) -> bool:
@@ -252,6 +348,8 @@ def _in_name(tokens: list[Token], i: int, lo: int, hi: int) -> bool:
 
 def is_source_noun(tok: Token) -> bool:
     base = tok.base
+    if "-" in base and tok.text[0].islower():
+        base = base.rsplit("-", 1)[1]  # "vice-president"
     return base in PERSON_NOUNS or base in PLURAL_PERSON_NOUNS or base in ORG_NOUNS or base in DOCUMENT_NOUNS
 
 
@@ -259,6 +357,8 @@ def is_modifier(tok: Token) -> bool:
     if not tok.is_word or tok.text[0].isupper():
         return False
     base = tok.base
+    if base in NUMBER_MODIFIERS or base == "lead":
+        return True  # "the second defendant", "the group's lead analyst"
     if base in FUNCTION_WORDS or base in SPEECH_VERB_FORMS or base in TIME_WORDS:
         return False
     return base in NP_MODIFIERS or base.endswith(ADJECTIVE_SUFFIXES) or "-" in base
@@ -285,7 +385,7 @@ def is_plain_word(tok: Token) -> bool:
         or low in TIME_WORDS
         or low in DETERMINERS
         or low in NON_NOUNS
-        or (low.endswith("ly") and len(low) > 3)
+        or (low.endswith("ly") and len(low) > 3 and low not in LY_NOUNS)
     )
 
 
@@ -302,13 +402,13 @@ def np_left(tokens: list[Token], last: int, lo: int) -> tuple[int, int] | None:
     if last < lo:
         return None
     tok = tokens[last]
-    if tok.lower in PRONOUN_TYPES or tok.lower in RELATIVE_PRONOUNS:
-        return last, last + 1
+    if (tok.lower in PRONOUN_TYPES or tok.lower in RELATIVE_PRONOUNS) and not is_name_token(tok):
+        return last, last + 1  # "he", "who"; not "The WHO"
     strong = is_head(tok)
-    if not strong and not is_plain_word(tok):
+    if not strong and not is_plain_word(tok) and not _noun_after_article(tokens, last, lo):
         return None
     i = last
-    while i - 1 >= lo:
+    while i - 1 >= lo and last + 1 - i < MAX_NP_TOKENS:
         prev = tokens[i - 1]
         if (
             _in_name(tokens, i - 1, lo, last + 1)
@@ -320,6 +420,9 @@ def np_left(tokens: list[Token], last: int, lo: int) -> tuple[int, int] | None:
             i -= 1
         elif prev.lower in DETERMINERS:
             i -= 1
+            if i - 2 >= lo and tokens[i - 1].lower == "of" and tokens[i - 2].lower in PARTITIVE_HEADS:
+                i -= 2  # "one of the officials"
+                break
             # "spokesperson at the ministry": the article belongs to a prepositional phrase inside the name
             if not (i - 2 >= lo and tokens[i - 1].lower in NP_PREPOSITIONS and _noun_like(tokens[i - 2])):
                 break
@@ -330,6 +433,7 @@ def np_left(tokens: list[Token], last: int, lo: int) -> tuple[int, int] | None:
     if not strong:
         anchored = (
             tokens[i].lower in DETERMINERS
+            or tokens[i].lower in PARTITIVE_HEADS
             or any(is_name_token(t) or t.is_possessive for t in tokens[i:last])
             or i == lo
             or tokens[i - 1].text in CLAUSE_DELIMITERS
@@ -341,6 +445,17 @@ def np_left(tokens: list[Token], last: int, lo: int) -> tuple[int, int] | None:
     return i, last + 1
 
 
+def _noun_after_article(tokens: list[Token], k: int, lo: int) -> bool:
+    """ "the show", "the states": a speech-verb form right after an article is a noun."""
+    tok = tokens[k]
+    return (
+        k - 1 >= lo
+        and tok.text[0].islower()
+        and tok.lower in SPEECH_VERB_FORMS
+        and (tokens[k - 1].lower in DETERMINERS or tokens[k - 1].is_possessive)
+    )
+
+
 def np_right(tokens: list[Token], first: int, hi: int) -> tuple[int, int] | None:
     """The source-like noun phrase starting at token ``first``, as [i, j)."""
     if first >= hi:
@@ -350,14 +465,21 @@ def np_right(tokens: list[Token], first: int, hi: int) -> tuple[int, int] | None
         return first, first + 1
     start_det = tok.lower in DETERMINERS
     j = first + 1 if start_det else first
+    if tok.lower in PARTITIVE_HEADS and first + 2 < hi and tokens[first + 1].lower == "of":
+        if tokens[first + 2].lower in PRONOUN_TYPES:
+            return first, first + 3  # "one of them"
+        start_det, j = True, first + 3 if tokens[first + 2].lower in DETERMINERS else first + 2  # "one of the protesters"
     end = None
     strong = False
-    while j < hi:
+    while j < hi and j - first < MAX_NP_TOKENS:
         cur = tokens[j]
         if is_head(cur) or cur.is_possessive or _in_name(tokens, j, first, hi):
             j += 1
             end = j
             strong = True
+        elif tokens[j - 1].is_possessive and is_plain_word(cur) and not cur.lower.endswith(PARTICIPLE_ENDINGS):
+            j += 1  # "the group's coordinator"
+            end = j
         elif strong and (is_plain_word(cur) or is_modifier(cur)):
             j += 1  # only kept if another listed head follows: "White House national security spokesman"
         elif (start_det or end is not None) and is_plain_word(cur) and not cur.lower.endswith(PARTICIPLE_ENDINGS):
@@ -380,7 +502,7 @@ def np_right(tokens: list[Token], first: int, hi: int) -> tuple[int, int] | None
 def skip_left(tokens: list[Token], k: int, lo: int) -> int:
     """Index of the last token before ``k`` that is not an auxiliary, adverb or "on Friday"."""
     j = k - 1
-    while j >= lo:
+    while j >= lo and k - 1 - j < MAX_SKIPPED_TOKENS:
         tok = tokens[j]
         low = tok.lower
         if (
@@ -399,6 +521,7 @@ def _is_plural_or_pronoun(tokens: list[Token], np: tuple[int, int]) -> bool:
     return (
         head.lower in ("they", "i", "we", "you")
         or head.base in PLURAL_PERSON_NOUNS
+        or (head.text[0].islower() or np[1] - np[0] > 1) and head.base.endswith(PLURAL_SOURCE_SUFFIXES)
         or "and" in {t.lower for t in tokens[np[0] : np[1]]}
     )
 
@@ -535,10 +658,16 @@ def _inverted_subject(tokens: list[Token], k: int, hi: int) -> Source | None:
     np = np_right(tokens, k + 1, hi)
     if np is None:
         return None
-    tail = tokens[np[1] : hi]
-    if not tail or tail[0].text in INVERTED_TAIL_STARTS or tail[0].lower in INVERTED_TAIL_STARTS:
+    tail = np[1]  # the rest of the sentence is tokens[tail:hi]; only its first few tokens are read
+    if tail < hi and tokens[tail].lower in NP_PREPOSITIONS:
+        # ", said the club's head of vehicle testing, Jürgen Wolff.": skip the rest of the title
+        title = tokens[tail : min(hi, tail + MAX_TITLE_TAIL_TOKENS)]
+        cut = next((i for i, t in enumerate(title) if t.text in (",", ".")), None)
+        if cut is not None and not any(t.lower in SPEECH_VERB_FORMS for t in title[:cut]):
+            tail += cut  # ", said a spokesman for one of the operators."
+    if tail >= hi or tokens[tail].text in INVERTED_TAIL_STARTS or tokens[tail].lower in INVERTED_TAIL_STARTS:
         return Source(np[0], np[1], "inverted")
-    if len(tail) <= MAX_INVERTED_TAIL_TOKENS and not any(t.lower in SPEECH_VERB_FORMS for t in tail):
+    if hi - tail <= MAX_INVERTED_TAIL_TOKENS and not any(t.lower in SPEECH_VERB_FORMS for t in tokens[tail:hi]):
         return Source(np[0], np[1], "inverted")
     return None
 
@@ -575,6 +704,11 @@ def before_delimiter(tokens: list[Token], d: int, lo: int, quoted: list[bool]) -
             return Source(inner_np[0], inner_np[1], "appositive")
         return None
     context = (outer[0], d)
+    embedded = outer[0] - 1 > lo and tokens[outer[0] - 1].lower == "of"
+    if embedded or outer[0] > lo and tokens[outer[0]].lower in PARTITIVE_HEADS and tokens[outer[0] + 1].lower == "of":
+        top = clause_subject(tokens, outer, lo)
+        if top[0] < outer[0]:  # "A lawyer for one of the exporters, Ningbo Feiyue, said": the lawyer speaks
+            return Source(top[0], top[1], "appositive", (top[0], d))
     if inner_is_name and not all(is_name_token(t) for t in tokens[outer[0] : outer[1]] if t.lower not in DETERMINERS):
         return Source(inner_np[0], inner_np[1], "appositive", context)
     return Source(outer[0], outer[1], "appositive", context)
@@ -661,7 +795,16 @@ def source_for_cue(
         head = tokens[subj.end - 1]
         if not (is_head(head) or head.lower in PRONOUN_TYPES):
             return None  # "referring questions to the Pentagon"
+        before = tokens[subj.start - 1] if subj.start > lo else None
+        if before is not None and before.text[0].islower() and _governs_object(before):
+            return None  # "studying the U.S. charges", "called the U.S. remarks": a noun, not a verb
     return subj
+
+
+def _governs_object(tok: Token) -> bool:
+    """A verb or preposition whose object the following noun phrase is."""
+    low = tok.lower
+    return low in SPEECH_VERB_FORMS or low.endswith(PARTICIPLE_ENDINGS) or low in OBJECT_PREPOSITIONS
 
 
 def _aux_start(tokens: list[Token], k: int, lo: int) -> int:
@@ -699,37 +842,79 @@ class Entity:
     descriptors: frozenset[str] = field(default_factory=frozenset)
     at: int = -1  # where it was last mentioned; recency decides between candidates
     geo: bool = False  # a country or city standing for its government
+    weak: bool = False  # "person" only because the name has two capitalised words ("Aegean Meridian")
+    head: str | None = None  # its organisation noun, if any: "ministry", "court", "bank"
+    named: bool = False  # its phrase ends in a name ("Taras Voloshyn"), not a noun ("a Halder spokeswoman")
+    nouns: frozenset[str] = frozenset()  # the common nouns it was described with ("maker", "attache")
 
     def __post_init__(self) -> None:
         if self.at < 0:
             self.at = self.span.start
 
 
+def _trim_name(tokens: list[Token]) -> list[Token]:
+    """The phrase up to a post-modifier: "a spokesperson at the ministry" -> "a spokesperson"."""
+    for i in range(1, len(tokens) - 1):
+        if (
+            tokens[i].lower in NP_PREPOSITIONS
+            and is_head(tokens[i - 1])
+            or tokens[i].text == ","
+            or tokens[i].lower in RELATIVE_STARTS
+        ):
+            return tokens[:i]  # "a spokesperson at the ministry" is a person; "John Kirby, the ..." too
+    return tokens
+
+
+def descriptor_nouns(tokens: list[Token]) -> frozenset[str]:
+    """The common nouns a source is described with: "Lanmei Networks, a Chinese *maker* of ...",
+    "the *drugmaker* Brennard", "A European defence *attache* at the show"."""
+    nouns = set()
+    part: list[Token] = []
+    for t in [*tokens, Token(",", 0, 0)]:
+        if t.text not in (",", "(", ")", "–", "—"):
+            part.append(t)
+            continue
+        trimmed = _trim_name(part) if part else []
+        if trimmed and trimmed[-1].is_word and trimmed[-1].text[0].islower():
+            nouns.add(trimmed[-1].base)
+        for a, b in zip(trimmed, trimmed[1:], strict=False):
+            if a.is_word and a.text[0].islower() and a.base not in FUNCTION_WORDS and is_name_token(b):
+                nouns.add(a.base)  # "the drugmaker Brennard", "Cruise line Aurora Pacific"
+        part = []
+    return frozenset(nouns)
+
+
 def entity_type(tokens: list[Token]) -> str:
     """Person, organisation (or country acting as one), plural group, or unknown."""
     if not tokens:
         return "unknown"
-    for i in range(1, len(tokens) - 1):
-        if tokens[i].lower in NP_PREPOSITIONS and is_head(tokens[i - 1]) or (tokens[i].text == "," and i > 0):
-            tokens = tokens[:i]  # "a spokesperson at the ministry" is a person; "John Kirby, the ..." too
-            break
+    tokens = _trim_name(tokens)
     head = tokens[-1]
     base = head.base
     if base in PRONOUN_TYPES:
         return PRONOUN_TYPES[base]
     if base in PLURAL_PERSON_NOUNS:
         return "plural"
-    words = {t.base for t in tokens}
-    if base in PERSON_NOUNS or (is_name_token(head) and words & PERSON_NOUNS):
-        return "person"
-    if base in ORG_NOUNS or base in DOCUMENT_NOUNS or words & (ORG_NAME_WORDS | GEO_WORDS | CARRIER_WORDS):
-        return "org"
     if head.text[0].islower():
+        # a description: its head noun decides ("The journal's editor" is a person)
+        if base in PERSON_NOUNS and base not in ORG_NOUNS or base in ANAPHOR_PERSON_NOUNS:
+            return "person"
+        if base in ORG_NOUNS or base in DOCUMENT_NOUNS or base in ANAPHOR_ORG_NOUNS or base in ORG_HEAD_WORDS:
+            return "org"
         if base.endswith(PERSON_SUFFIXES):
             return "person"
         if base.endswith(PLURAL_PERSON_SUFFIXES):
             return "plural"
         return "unknown"
+    words = {t.base for t in tokens}
+    caps = {t.base for t in tokens if t.text[0].isupper()}
+    common = words - caps - FUNCTION_WORDS
+    if base in ORG_NAME_WORDS:
+        return "org"  # "the Information Commissioner's Office"
+    if words & (PERSON_NOUNS | ANAPHOR_PERSON_NOUNS) or tokens[0].base.rstrip(".") in HONORIFICS:
+        return "person"  # "Foreign Minister Sergei Lavrov", "ministry spokesman Shu Ping", "Dr. Tesfay"
+    if common & ORG_DESCRIPTOR_NOUNS or caps & (ORG_NAME_WORDS | GEO_WORDS | CARRIER_WORDS):
+        return "org"  # "the pro-government daily Yeni Sabah", "Industry group USTelecom"
     names = [t for t in tokens if is_name_token(t)]
     return "person" if len(names) >= 2 else "unknown"
 
@@ -741,22 +926,85 @@ def make_entity(
     span = span or Span(tokens[0].start, tokens[-1].end)
     kind = entity_type(tokens)
     desc = frozenset(t.base for t in (extra or []) if t.is_word)
-    if kind == "unknown" and extra:
-        kind = entity_type(extra) if entity_type(extra) in ("person", "org") else kind
+    weak = kind == "person" and not _strong_person(tokens)
+    if (kind == "unknown" or weak) and extra:
+        extra_kind = _descriptor_kind(extra)
+        if extra_kind is not None:
+            kind, weak = extra_kind, False  # "Lanmei Networks, a Chinese maker of ..." / "Simon Aldridge, the chief"
     caps = tuple(t.base for t in tokens if t.is_word and t.text[0].isupper() and t.base not in FUNCTION_WORDS)
     geo = bool(caps) and all(c in GEO_WORDS for c in caps) and not desc & (ORG_NOUNS | PERSON_NOUNS)
-    return Entity(span, kind, frozenset(t.base for t in tokens if t.is_word) | desc, caps, speaker, desc, geo=geo)
+    head = _typed_head(tokens) or (_typed_head(extra) if extra else None)
+    words = frozenset(t.base for t in tokens if t.is_word) | desc
+    trimmed = _trim_name(tokens)
+    named = bool(trimmed) and is_name_token(trimmed[-1])
+    all_names = all(is_name_token(t) for t in tokens if t.is_word)
+    nouns = frozenset() if all_names else descriptor_nouns(tokens)
+    if extra:
+        nouns |= descriptor_nouns(extra)
+    return Entity(span, kind, words, caps, speaker, desc, geo=geo, weak=weak, head=head, named=named, nouns=nouns)
+
+
+def _descriptor_kind(tokens: list[Token]) -> str | None:
+    """ "person" or "org" when some comma-separated part of a source phrase says so by its words
+    ("the firm's chief executive", "a Chinese maker of ...", ", who runs a farm shop")."""
+    part: list[Token] = []
+    for t in [*tokens, Token(",", 0, 0)]:
+        if t.text != ",":
+            part.append(t)
+            continue
+        if part and part[0].lower in ("who", "whose"):
+            return "person"
+        if part and part[0].lower in DETERMINERS:
+            # a description: its first noun decides ("a lecturer in football finance at the University ...")
+            cut = next((i for i, w in enumerate(part) if i and w.lower in DESCRIPTOR_ENDS), len(part))
+            kind = entity_type(part[:cut])
+            if kind in ("person", "org"):
+                return kind
+        elif part:
+            kind = entity_type(part)
+            if kind == "person" and _strong_person(part):
+                return "person"
+            if kind == "org" and not all(is_name_token(w) for w in part if w.is_word):
+                return "org"
+        part = []
+    return None
+
+
+def _strong_person(tokens: list[Token]) -> bool:
+    """A person by its words (a title, a role, an honorific, ", who"), not only by having two capitalised words."""
+    if any(a.text == "," and b.lower in ("who", "whose") for a, b in zip(tokens, tokens[1:], strict=False)):
+        return True
+    tokens = _trim_name(tokens)
+    words = {t.base for t in tokens}
+    return bool(words & (PERSON_NOUNS | ANAPHOR_PERSON_NOUNS)) or tokens[0].base.rstrip(".") in HONORIFICS
+
+
+def _typed_head(tokens: list[Token]) -> str | None:
+    tokens = _trim_name(tokens)
+    if not tokens:
+        return None
+    base = tokens[-1].base
+    return base if base in ORG_HEAD_WORDS else None
 
 
 def link_type(entity: Entity, history: list[Entity]) -> Entity:
-    """A bare surname ("Kirby") takes the type of the earlier full name it repeats."""
-    if entity.kind != "unknown":
+    """A repeated surname ("Kirby") takes the type of the earlier full name it repeats ("John Kirby"),
+    not of a phrase that only uses it as a modifier ("a Halder spokeswoman")."""
+    if not entity.caps or not entity.named or (entity.kind != "unknown" and not entity.weak):
         return entity
+    caps = set(entity.caps)
     for earlier in reversed(history):
-        if earlier.kind != "unknown" and entity.caps and set(entity.caps) <= earlier.words:
-            return replace(
-                entity, kind=earlier.kind, words=entity.words | earlier.words, descriptors=earlier.descriptors
-            )
+        if earlier.kind == "unknown" or not earlier.named or not caps <= set(earlier.caps):
+            continue
+        return replace(
+            entity,
+            kind=earlier.kind,
+            weak=earlier.weak,
+            words=entity.words | earlier.words,
+            descriptors=earlier.descriptors,
+            head=entity.head or earlier.head,
+            nouns=entity.nouns | earlier.nouns,
+        )
     return entity
 
 
@@ -777,18 +1025,21 @@ def anaphor_kind(tokens: list[Token]) -> str | None:
     if head.text[0].isupper():
         return None  # "The White House", "the Foreign Ministry": a name
     first = tokens[0].lower
-    if first in POSSESSIVE_DETERMINERS and (head.base in PERSON_NOUNS or head.base in PLURAL_PERSON_NOUNS):
-        return "possessive-" + POSSESSIVE_DETERMINERS[first]
+    base = head.base
+    if first in POSSESSIVE_DETERMINERS and base in SPOKES_NOUNS:
+        return "possessive-" + POSSESSIVE_DETERMINERS[first]  # "its spokesman" speaks for "it"; "his lawyer" not
     if first not in DETERMINER_STARTS_ANAPHOR:
         return None
-    if head.base in PERSON_NOUNS:
+    if base in PERSON_NOUNS and base not in ORG_NOUNS or base in ANAPHOR_PERSON_NOUNS:
         return "person"
-    if head.base in PLURAL_PERSON_NOUNS:
+    if base in PLURAL_PERSON_NOUNS:
         return "plural"
-    if head.base in UTTERANCE_NOUNS:
+    if base in UTTERANCE_NOUNS:
         return "issuer"
-    if head.base in ORG_NOUNS:
+    if base in ORG_NOUNS or base in ANAPHOR_ORG_NOUNS:
         return "org"
+    if len(tokens) == 2 and is_plain_word(head) and base not in DOCUMENT_NOUNS and base not in DATA_NOUNS:
+        return "head"  # "the attache": whoever was introduced with that noun
     return None
 
 
@@ -809,21 +1060,49 @@ def _role_matches(head: str, ent: Entity) -> bool:
     return head in ent.words
 
 
+def _modifiers(mention: list[Token]) -> list[str]:
+    """Lower-case words between a description's determiner and its head ("the *state health* department",
+    "the *company's* lawyers"): an antecedent must contain them all."""
+    return [
+        t.base
+        for t in mention[1:-1]
+        if t.is_word
+        and t.text[0].islower()
+        and t.base not in DETERMINERS
+        and t.base not in FUNCTION_WORDS
+        and t.base not in NON_RESTRICTIVE_MODIFIERS
+    ]
+
+
+def _org_heads_agree(head: str, ent: Entity) -> bool:
+    """ "the bank" may be an earlier "... Group" but not an earlier "Justice Department"."""
+    if ent.head is None or head not in ORG_HEAD_WORDS or head == ent.head:
+        return True
+    return any(head in group and ent.head in group for group in ORG_HEAD_CLASSES)
+
+
 def _compatible(ent: Entity, kind: str, mention: list[Token], caps: list[str]) -> bool:
     head = mention[-1].base
     pronoun = len(mention) == 1
-    if kind == "issuer":
-        return ent.speaker
+    if kind == "issuer":  # "the editorial" is a paper's, not the analyst it quoted
+        return ent.speaker and not (head in OUTLET_UTTERANCES and ent.kind in ("person", "plural") and not ent.weak)
+    if kind == "head":
+        return head in ent.nouns
+    introduced = not pronoun and head in ent.nouns  # "the drugmaker Brennard" ... "the drugmaker"
     if kind == "person":
         if ent.kind == "unknown":
             if not (ent.speaker and ent.caps):
                 return False
-        elif ent.kind != "person":
+        elif ent.kind != "person" and not introduced:
             return False
     elif kind == "org":
-        # "The company" may mean an earlier speaker known only by name ("Brennard")
-        named_unknown = not pronoun and ent.kind == "unknown" and ent.speaker and bool(ent.caps)
-        if not (ent.kind == "org" or named_unknown) or (not pronoun and ent.geo and head not in GEO_HEADS):
+        # "The company" may mean an earlier speaker known only by name ("Brennard", "Aegean Meridian")
+        named = not pronoun and ent.speaker and bool(ent.caps) and (ent.kind == "unknown" or ent.weak)
+        if not (ent.kind == "org" or named or introduced):
+            return False
+        if not pronoun and ent.geo and head not in GEO_HEADS:
+            return False
+        if not pronoun and not _org_heads_agree(head, ent):
             return False
     elif kind == "plural" and ent.kind not in ("plural", "org"):
         return False
@@ -831,6 +1110,8 @@ def _compatible(ent: Entity, kind: str, mention: list[Token], caps: list[str]) -
         return True
     if caps and not any(c in ent.words or _acronym_matches(c, ent.caps) for c in caps):
         return False
+    if not all(m in ent.words for m in _modifiers(mention)):
+        return False  # "the defence ministry" is not an earlier "Kremlin"; "the foreign ministry" may be
     if kind == "person":
         return _role_matches(head, ent)
     if kind == "org" and caps:
@@ -873,6 +1154,26 @@ def resolve(
     return None
 
 
+def short_form_of(mention: list[Token], history: list[Entity], before: int) -> Entity | None:
+    """The earlier source a definite short name repeats: "the Foreign Office" after "Britain's Foreign
+    Office", "The KGB" after "The Belarusian KGB". A bare repeated surname ("Kirby") and an acronym
+    ("The IOC" after "The International Olympic Committee") name the source themselves."""
+    if len(mention) < 2 or mention[0].lower not in DETERMINER_STARTS_ANAPHOR:
+        return None
+    rest = mention[1:]
+    if not all(is_name_token(t) or t.lower in NP_PREPOSITIONS for t in rest):
+        return None
+    caps = {t.base for t in rest if is_name_token(t)}
+    if not caps:
+        return None
+    for ent in reversed(history):
+        if ent.at >= before or not ent.speaker or ent.span.end > before:
+            continue
+        if caps < set(ent.caps):
+            return ent
+    return None
+
+
 def name_runs(tokens: list[Token], lo: int, hi: int, skip: list[bool]) -> list[tuple[int, int]]:
     """Runs of capitalised name tokens outside ``skip``: names a later pronoun may mean."""
     runs: list[tuple[int, int]] = []
@@ -906,3 +1207,266 @@ def possessor_span(tokens: list[Token], np: tuple[int, int]) -> tuple[int, int, 
             if tokens[p].is_possessive:
                 return i, p + 1, True
     return i, j, False
+
+
+# --------------------------------------------------------------------------- the entities seen so far
+
+# Initials of up to this many letters are indexed whole; a longer acronym is looked up by its start.
+INDEXED_INITIALS = 6
+# Up to this many entities a plain scan is quicker than the indexes (and gives the same answer).
+PLAIN_SCAN_ENTITIES = 100
+
+
+def _initials_parts(ent: Entity) -> set[tuple[bool, str]]:
+    initials = "".join(c[0] for c in ent.caps)
+    return {
+        (ent.speaker, initials[a : a + n])
+        for n in range(2, INDEXED_INITIALS + 1)
+        for a in range(len(initials) - n + 1)
+    }
+
+
+# The keys under which History indexes an entity (``speaker`` first: each rank asks about its own).
+_INDEX_KEYS: dict[str, Callable[[Entity], Iterable[object]]] = {
+    "word": lambda e: [(e.speaker, w) for w in e.words],
+    "noun": lambda e: [(e.speaker, w) for w in e.nouns],
+    "cap": lambda e: [(flag, c) for c in set(e.caps) for flag in (e.speaker, None)],  # None: either
+    "initials": _initials_parts,
+    "span": lambda e: [e.span],
+}
+
+
+@dataclass
+class _Memo:
+    """What one question to the history (one anaphor, one name) found the last time it was asked:
+    ``best`` is the last index below ``upto`` that answered it (-1: none), as of change ``seen``."""
+
+    upto: int = 0
+    best: int = -1
+    seen: int = 0
+
+
+class History:
+    """The entities of the sentences read so far, in order, indexed by word, noun, capitalised word,
+    initials and span, so that finding an antecedent costs about the same on the last page of a long
+    text as on the first.
+
+    ``resolve``, ``short_form_of`` and ``link_type`` give exactly what the functions of the same name
+    give for ``entities + names`` (``names``: the current sentence's), scanning the current sentence
+    as they do and asking the indexes about the earlier ones. Each question also remembers what it
+    found: asked again, it only reads the entities added since, and those whose kind changed.
+    """
+
+    def __init__(self) -> None:
+        self.entities: list[Entity] = []
+        self._max_at = -1
+        self._max_start = -1
+        self._max_end = -1
+        self._all: dict[bool, list[int]] = {True: [], False: []}  # by ent.speaker
+        # key -> ascending entity indices; each index is brought up to date when first needed
+        self._indexes: dict[str, dict[object, list[int]]] = {name: {} for name in _INDEX_KEYS}
+        self._indexed: dict[str, int] = dict.fromkeys(_INDEX_KEYS, 0)
+        self._changed: list[int] = []  # entities whose kind or weakness changed after they were added
+        self._memos: dict[tuple[object, ...], _Memo] = {}
+
+    def append(self, ent: Entity) -> None:
+        i = len(self.entities)
+        self.entities.append(ent)
+        self._max_at = max(self._max_at, ent.at)
+        self._max_start = max(self._max_start, ent.span.start)
+        self._max_end = max(self._max_end, ent.span.end)
+        self._all[ent.speaker].append(i)
+
+    def _index(self, name: str) -> dict[object, list[int]]:
+        """The index ``name`` (see _INDEX_KEYS), up to date."""
+        index = self._indexes[name]
+        keys = _INDEX_KEYS[name]
+        for i in range(self._indexed[name], len(self.entities)):
+            for key in keys(self.entities[i]):
+                index.setdefault(key, []).append(i)
+        self._indexed[name] = len(self.entities)
+        return index
+
+    def retype(self, span: Span, kind: str, names: list[Entity]) -> None:
+        """ "Marcy Hollins ... she said": every entity with this span is a ``kind`` from now on."""
+        for i in self._index("span").get(span, ()):
+            ent = self.entities[i]
+            if (ent.kind, ent.weak) != (kind, False):
+                ent.kind, ent.weak = kind, False
+                self._changed.append(i)
+        for ent in names:
+            if ent.span == span:
+                ent.kind, ent.weak = kind, False
+
+    def _precede(self, before: int, sentence_start: int, exclude: Span | None) -> bool:
+        """True when every entity so far lies before the current mention and outside ``exclude``
+        (always, as the text is read in order); the indexes rely on it."""
+        return self._max_at < min(before, sentence_start) and (exclude is None or self._max_start < exclude.start)
+
+    # ------------------------------------------------------------------ the three questions
+
+    def resolve(
+        self,
+        mention: list[Token],
+        kind: str,
+        names: list[Entity],
+        before: int,
+        exclude: Span | None,
+        sentence_start: int = 0,
+    ) -> Entity | None:
+        """``resolve(mention, kind, entities + names, before, exclude, sentence_start)``."""
+        if len(self.entities) <= PLAIN_SCAN_ENTITIES or not self._precede(before, sentence_start, exclude):
+            return resolve(mention, kind, self.entities + names, before, exclude, sentence_start)
+        if kind.startswith("possessive-"):
+            owner = [Token(mention[0].text, mention[0].start, mention[0].end)]
+            return self.resolve(owner, kind.split("-", 1)[1], names, before, exclude, sentence_start)
+        caps = [
+            t.base for t in mention if t.text[0].isupper() and t.base not in FUNCTION_WORDS and t.base not in DETERMINERS
+        ]
+        for rank in ("same-sentence", "speaker", "name"):
+            for ent in reversed(names):
+                if ent.at >= before or (rank == "same-sentence" and ent.at < sentence_start):
+                    continue
+                if rank != "same-sentence" and ent.speaker != (rank == "speaker"):
+                    continue
+                if exclude is not None and exclude.contains(ent.span):
+                    continue
+                if not ent.speaker and ent.kind == "unknown":
+                    continue
+                if _compatible(ent, kind, mention, caps):
+                    return ent
+            if rank != "same-sentence":  # no earlier sentence reaches the same-sentence rank
+                found = self._antecedent(rank == "speaker", kind, mention, caps)
+                if found is not None:
+                    return found
+        return None
+
+    def short_form_of(self, mention: list[Token], names: list[Entity], before: int) -> Entity | None:
+        """``short_form_of(mention, entities + names, before)``."""
+        if len(self.entities) <= PLAIN_SCAN_ENTITIES or not (self._max_at < before and self._max_end <= before):
+            return short_form_of(mention, self.entities + names, before)
+        if len(mention) < 2 or mention[0].lower not in DETERMINER_STARTS_ANAPHOR:
+            return None
+        rest = mention[1:]
+        if not all(is_name_token(t) or t.lower in NP_PREPOSITIONS for t in rest):
+            return None
+        caps = {t.base for t in rest if is_name_token(t)}
+        if not caps:
+            return None
+        for ent in reversed(names):
+            if ent.at >= before or not ent.speaker or ent.span.end > before:
+                continue
+            if caps < set(ent.caps):
+                return ent
+        by_cap = self._index("cap")
+        lists = [min((by_cap.get((True, c), []) for c in caps), key=len)]
+        key = ("short-form", frozenset(caps))
+        i = self._nearest(key, lists, lambda e: e.speaker and caps < set(e.caps))
+        return self.entities[i] if i >= 0 else None
+
+    def link_type(self, entity: Entity) -> Entity:
+        """``link_type(entity, entities)``."""
+        if len(self.entities) <= PLAIN_SCAN_ENTITIES:
+            return link_type(entity, self.entities)
+        if not entity.caps or not entity.named or (entity.kind != "unknown" and not entity.weak):
+            return entity
+        caps = set(entity.caps)
+        by_cap = self._index("cap")
+        lists = [min((by_cap.get((None, c), []) for c in caps), key=len)]
+        key = ("link", frozenset(caps))
+        i = self._nearest(key, lists, lambda e: e.kind != "unknown" and e.named and caps <= set(e.caps))
+        if i < 0:
+            return entity
+        earlier = self.entities[i]
+        return replace(
+            entity,
+            kind=earlier.kind,
+            weak=earlier.weak,
+            words=entity.words | earlier.words,
+            descriptors=earlier.descriptors,
+            head=entity.head or earlier.head,
+            nouns=entity.nouns | earlier.nouns,
+        )
+
+    # ------------------------------------------------------------------ machinery
+
+    def _antecedent(self, speaker: bool, kind: str, mention: list[Token], caps: list[str]) -> Entity | None:
+        """The last earlier entity of the rank (speakers or other names) compatible with the mention."""
+        head = mention[-1].base
+        pronoun = len(mention) == 1
+        modifiers = _modifiers(mention)
+        key = ("resolve", speaker, kind, head, pronoun, tuple(caps), tuple(modifiers))
+        lists = self._candidates(speaker, kind, head, pronoun, caps, modifiers)
+
+        def passes(ent: Entity) -> bool:
+            if ent.speaker != speaker or (not ent.speaker and ent.kind == "unknown"):
+                return False
+            return _compatible(ent, kind, mention, caps)
+
+        i = self._nearest(key, lists, passes)
+        return self.entities[i] if i >= 0 else None
+
+    def _candidates(
+        self, flag: bool, kind: str, head: str, pronoun: bool, caps: list[str], modifiers: list[str]
+    ) -> list[list[int]]:
+        """Index lists whose union holds every entity _compatible can accept (it checks the rest)."""
+        everyone = [self._all[flag]]
+        if kind == "head":
+            return [self._index("noun").get((flag, head), [])]
+        if pronoun or kind == "issuer":
+            return everyone
+        words = self._index("word")
+        options = [[words.get((flag, m), [])] for m in modifiers]  # every modifier is among its words
+        if caps:  # one capitalised word is among its words or spells part of its initials
+            union = []
+            for c in caps:
+                union.append(words.get((flag, c), []))
+                letters = c.replace(".", "")
+                if len(letters) >= ACRONYM_MIN_LETTERS and letters.isalpha():
+                    union.append(self._index("initials").get((flag, letters[:INDEXED_INITIALS]), []))
+            options.append(union)
+            if kind == "org":
+                options.append([words.get((flag, head), [])])  # "the X ministry": the head is among its words
+        if kind == "person" and head not in GENERIC_PERSON_HEADS:
+            group = next((g for g in ROLE_CLASSES if head in g), None)
+            options.append([words.get((flag, w), []) for w in group] if group else [words.get((flag, head), [])])
+        if not options:
+            return everyone
+        return min(options, key=lambda lists: sum(len(x) for x in lists))
+
+    def _nearest(self, key: tuple[object, ...], lists: list[list[int]], passes: Callable[[Entity], bool]) -> int:
+        """Index of the last entity that ``passes``, given index lists (ascending) whose union holds
+        every entity that can pass. Whether an entity passes may change only when its kind does."""
+        memo = self._memos.get(key)
+        if memo is None:
+            memo = self._memos[key] = _Memo()
+        entities = self.entities
+        best = memo.best
+        changed = self._changed[memo.seen :]
+        if changed:
+            if best >= 0 and best in changed and not passes(entities[best]):
+                best = self._last(lists, 0, best, passes)
+            for i in changed:
+                if best < i < memo.upto and passes(entities[i]):
+                    best = i
+        newer = self._last(lists, memo.upto, len(entities), passes)
+        memo.best = newer if newer >= 0 else best
+        memo.upto, memo.seen = len(entities), len(self._changed)
+        return memo.best
+
+    def _last(self, lists: list[list[int]], lo: int, hi: int, passes: Callable[[Entity], bool]) -> int:
+        """The largest index in [lo, hi) of any of ``lists`` whose entity passes, or -1."""
+        runs = [_downwards(indices, lo, hi) for indices in lists]
+        last = -1
+        for i in runs[0] if len(runs) == 1 else heapq.merge(*runs, reverse=True):
+            if i != last and passes(self.entities[i]):
+                return i
+            last = i
+        return -1
+
+
+def _downwards(indices: list[int], lo: int, hi: int) -> Iterator[int]:
+    """The entries of the ascending list ``indices`` within [lo, hi), largest first."""
+    a, b = bisect_left(indices, lo), bisect_left(indices, hi)
+    for i in range(b - 1, a - 1, -1):
+        yield indices[i]

@@ -207,10 +207,6 @@ def test_analyze_several_files_compact_and_stdin(tiny_model, tmp_path, capsys, m
     assert outs[1]["sentences"] == outs[2]["sentences"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service/cli.py:101 reads files with Path.read_text, which turns \\r\\n into \\n, so offsets point into the translated text, not the file",
-)
 def test_analyze_offsets_index_a_file_with_crlf_line_ends(tiny_model, tmp_path, capsys):
     crlf = ARTICLE.replace("\n", "\r\n")
     article = tmp_path / "windows.txt"
@@ -479,3 +475,31 @@ def test_incomplete_model_folder_names_the_missing_file(inputs, tiny_model, tmp_
     assert str(broken) in err and "model.int8.onnx" in err and "stancewire train" in err
     # the other backends need other files and still work
     assert main(["analyze", str(inputs / "a.txt"), "--model", str(broken), "--backend", "onnx-fp32", "--compact"]) == 0
+
+
+def test_classify_rejects_an_empty_claim(tiny_model, tmp_path, capsys):
+    inp = write_jsonl(tmp_path / "items.jsonl", [{"text": "He said it happened."}])
+    assert main(["classify", "--claim", "   ", "--input", str(inp), "--model", str(tiny_model)]) != 0
+    assert "--claim must not be empty" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["classify", "batch"])
+def test_output_in_a_missing_folder_is_an_error_not_a_traceback(tiny_model, tmp_path, capsys, command):
+    out = tmp_path / "no" / "such" / "out.jsonl"
+    if command == "classify":
+        inp = write_jsonl(tmp_path / "items.jsonl", [{"text": "He said it happened."}])
+        code = main(["classify", "--claim", CLAIM, "--input", str(inp), "--output", str(out), "--model", str(tiny_model)])
+    else:
+        inp = write_jsonl(tmp_path / "docs.jsonl", documents(1))
+        code = run_batch(inp, out, tiny_model)
+    assert code != 0
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_batch_refuses_an_output_that_is_not_its_own(tiny_model, tmp_path, capsys):
+    inp = write_jsonl(tmp_path / "docs.jsonl", documents(2))
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"not": "a result"}\n', encoding="utf-8")
+    assert run_batch(inp, out, tiny_model) != 0
+    err = capsys.readouterr().err
+    assert f"{out}:1" in err and "stancewire batch" in err

@@ -106,3 +106,17 @@ def test_token_f1(gold, pred, expected):
 def test_word_spans():
     assert [TEXT[a:b] for a, b in word_spans(TEXT)][:3] == ["We", "never", "sent"]
     assert len(word_spans(TEXT)) == 9
+
+
+def test_classwise_ece_is_zero_when_scores_match_rates_and_large_when_not():
+    import numpy as np
+
+    from training.metrics import classwise_ece
+
+    labels = ["a", "b"]
+    # label "a" scored 0.75 on four items, three of which are "a": calibrated for both labels
+    probs = np.array([[0.75, 0.25]] * 4)
+    gold = np.array([0, 0, 0, 1])
+    assert classwise_ece(probs, gold, labels) == {"a": 0.0, "b": 0.0}
+    over = classwise_ece(np.array([[0.99, 0.01]] * 4), np.array([0, 1, 1, 1]), labels)
+    assert over["a"] > 0.7 and over["b"] > 0.7

@@ -3,7 +3,7 @@
 import pytest
 
 from service.labels import load_schema
-from service.model.predictor import PairInput, load_predictor
+from service.model.predictor import load_predictor
 from tests.conftest import tiny_train_args
 from training.args import DEFAULT_BASE
 from training.data import load_examples
@@ -23,7 +23,7 @@ def test_real_encoder_trains_and_its_folder_reloads_to_the_same_predictions(corp
     first, last = sum(losses[:3]) / 3, sum(losses[-3:]) / 3
     assert last < first, losses
 
-    items = [PairInput(x.claim, x.sentence, x.context) for x in load_examples(corpus_dir / "dev.jsonl") + load_examples(corpus_dir / "test.jsonl")]
+    items = [x.pair() for x in load_examples(corpus_dir / "dev.jsonl") + load_examples(corpus_dir / "test.jsonl")]
     in_memory = trained["predictor"].predict(items)
     reloaded = load_predictor(out, "torch-fp32", expected_labels=load_schema().labels)
     assert reloaded.config.temperature == trained["temperature"] and reloaded.config.evidence_threshold == trained["evidence_threshold"]

@@ -92,7 +92,7 @@ def test_analyze_returns_sentences_speakers_and_valid_spans(client):
         assert sp["label"] in SCHEMA.labels
         assert set(sp["sentences"]) <= indexes and sp["sentences"]
     named = {s["speaker"]["name"] for s in attributed if s["speaker"]}
-    assert {sp["name"] for sp in data["speakers"]} <= named | {n for n in named}
+    assert named and {sp["name"] for sp in data["speakers"]} <= named
 
 
 def test_analyze_seed_article_with_claim_and_unattributed(client):
@@ -358,6 +358,8 @@ def test_api_key_guards_v1_routes_only(make_app):
             assert_error(c.request(method, path, json=body, headers={"X-API-Key": "s3cret-key-2"}), 401)
             assert_error(c.request(method, path, json=body, headers={"Authorization": "s3cret-key-"}), 401)
             assert c.request(method, path, json=body, headers={"Authorization": "Bearer s3cret-key"}).status_code == 200
+            assert c.request(method, path, json=body, headers={"Authorization": "bearer s3cret-key"}).status_code == 200
+            assert_error(c.request(method, path, json=body, headers={"Authorization": "Basic s3cret-key"}), 401)
             assert c.request(method, path, json=body, headers={"X-API-Key": "s3cret-key"}).status_code == 200
         # the key is checked before the body is read: no key, no 413 either
         assert_error(c.post("/v1/analyze", content=b"x" * 2_000_000), 401)
@@ -533,10 +535,21 @@ def test_queue_full_is_503(make_app, predictor):
     assert first.status_code == 200 and second.status_code == 200
 
 
+def test_a_request_larger_than_the_queue_is_served_when_the_queue_is_empty(make_app):
+    with running(make_app(max_queue=2)) as c:
+        text = " ".join(f"“We never sent shipment {i},” the minister said." for i in range(5))
+        r = c.post("/v1/analyze", json={"text": text})
+        assert r.status_code == 200, r.text
+        assert sum(s["attributed"] for s in r.json()["sentences"]) > 2
+
+
 def test_a_failing_request_does_not_fail_the_others_in_its_batch(make_app, predictor):
+    shared = []
+
     def fragile(items):
         time.sleep(0.05)
         if any("POISON" in it.sentence for it in items):
+            shared.append(len(items))
             raise RuntimeError("model cannot take this input")
         return predictor.predict(items)
 
@@ -550,6 +563,7 @@ def test_a_failing_request_does_not_fail_the_others_in_its_batch(make_app, predi
     responses = asyncio.run(_with_lifespan(app, body))
     statuses = [r.status_code for r in responses]
     assert statuses == [200, 200, 500, 200, 200], statuses
+    assert max(shared) > 1, "the bad request did share a batch with good ones"
     err = assert_error(responses[2], 500)
     assert err["code"] == "internal_error" and "request id" in err["message"]
     assert "model cannot take" not in err["message"], "internal details stay in the log"
@@ -577,3 +591,13 @@ def test_serve_with_a_broken_model_folder_exits_with_a_hint(tmp_path, tiny_model
     err = capsys.readouterr().err
     assert rc != 0
     assert str(broken) in err and "stancewire train" in err
+
+
+def test_the_same_app_serves_again_after_its_lifespan_restarts(make_app):
+    """A second lifespan (a restarted server, a second TestClient) gets a working model thread and queue."""
+    app = make_app()
+    for _ in range(3):
+        with running(app) as c:
+            r = c.post("/v1/analyze", json={"text": ARTICLE})
+            assert r.status_code == 200, r.text
+            assert c.post("/v1/classify", json={"claim": "c", "items": ITEMS}).status_code == 200

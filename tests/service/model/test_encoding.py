@@ -61,7 +61,7 @@ def test_sentence_offsets_map_back_to_the_sentence_characters(encoder, tokenizer
 
 
 def test_truncation_keeps_the_sentence_and_cuts_the_context_from_its_start(tiny_base, tokenizer):
-    cfg = EncodingConfig(max_length=24, max_claim_tokens=5, max_context_tokens=20)
+    cfg = EncodingConfig(max_length=24, max_claim_tokens=5, max_context_tokens=20, max_speaker_tokens=0)
     enc = PairEncoder.from_dir(tiny_base, cfg)
     claim = "the ministry said the report about the drones was false and absurd"
     sentence = "we never sent drones to moscow"
@@ -83,7 +83,7 @@ def test_context_is_limited_to_its_last_max_context_tokens(tiny_base, tokenizer)
 
 
 def test_a_sentence_longer_than_the_budget_is_cut_and_the_context_dropped(tiny_base, tokenizer):
-    enc = PairEncoder.from_dir(tiny_base, EncodingConfig(max_length=16, max_claim_tokens=4, max_context_tokens=8))
+    enc = PairEncoder.from_dir(tiny_base, EncodingConfig(max_length=16, max_claim_tokens=4, max_context_tokens=8, max_speaker_tokens=0))
     sentence = " ".join(["drones"] * 30)
     (pair,) = enc.encode_many(["iran supplied drones"], [sentence], [CONTEXT])
     a, b = pair.sentence_slice
@@ -97,10 +97,12 @@ def test_a_sentence_longer_than_the_budget_is_cut_and_the_context_dropped(tiny_b
     ("kwargs", "message"),
     [
         ({"max_length": 30, "max_claim_tokens": 40}, "must leave room for the sentence"),
-        ({"max_length": 47}, "must leave room"),
+        ({"max_length": 63}, "must leave room"),
+        ({"max_length": 40, "max_claim_tokens": 20, "max_speaker_tokens": 16}, "16-token speaker"),
         ({"max_claim_tokens": 0}, "token budgets must be positive"),
         ({"max_claim_tokens": -3}, "token budgets must be positive"),
         ({"max_context_tokens": -1}, "token budgets must be positive"),
+        ({"max_speaker_tokens": -1}, "token budgets must be positive"),
     ],
 )
 def test_encoding_config_rejects_bad_budgets(kwargs, message):
@@ -109,7 +111,8 @@ def test_encoding_config_rejects_bad_budgets(kwargs, message):
 
 
 def test_encoding_config_accepts_the_edge_of_its_budgets():
-    assert EncodingConfig(max_length=48, max_claim_tokens=40, max_context_tokens=0).max_length == 48
+    assert EncodingConfig(max_length=64, max_claim_tokens=40, max_context_tokens=0).max_length == 64
+    assert EncodingConfig(max_length=48, max_claim_tokens=40, max_context_tokens=0, max_speaker_tokens=0).max_length == 48
 
 
 def test_a_tokenizer_without_bert_special_tokens_is_refused():
@@ -151,3 +154,14 @@ def test_evidence_token_labels_on_a_real_encoding(encoder):
     marked = [sentence[s:e] for k, (s, e) in enumerate(pair.sentence_offsets) if labels[a + k] == 1]
     assert marked == ["never", "sent"]
     assert (labels[:a] == -1).all()
+
+
+def test_the_speaker_sits_between_claim_and_sentence_and_is_capped(tiny_base, tokenizer):
+    enc = PairEncoder.from_dir(tiny_base, EncodingConfig(max_speaker_tokens=3))
+    speaker = "the foreign ministry of iran"
+    (with_speaker, without) = enc.encode_many([CLAIM, CLAIM], [SENTENCE, SENTENCE], [CONTEXT, CONTEXT], [speaker, ""])
+    c, p, s = ids_of(tokenizer, CLAIM), ids_of(tokenizer, speaker), ids_of(tokenizer, SENTENCE)
+    assert with_speaker.input_ids[: len(c) + 6] == [enc.cls_id, *c, enc.sep_id, *p[:3], enc.sep_id]
+    assert with_speaker.input_ids[slice(*with_speaker.sentence_slice)] == s == without.input_ids[slice(*without.sentence_slice)]
+    assert with_speaker.sentence_slice[0] == without.sentence_slice[0] + 4
+    assert with_speaker.token_type_ids.count(0) == without.token_type_ids.count(0) == len(c) + 2

@@ -125,6 +125,170 @@ CASES = {
     "impersonal passive has no speaker": ("It was claimed that the drones were Iranian.", [(True, None, None)]),
 }
 
+# Speaker resolution rules: which earlier name a description or pronoun points at, and when a
+# description is a new source of its own.
+RESOLUTION_CASES = {
+    "the regulator resolves to an acronym named before": (
+        "FINMA said its investigation had found no evidence. The regulator said it had ordered an audit.",
+        [(True, "FINMA", "FINMA"), (True, "FINMA", "The regulator")],
+    ),
+    "the company resolves to a one-word company name": (
+        "Brennard said the study was flawed. The company said it would appeal.",
+        [(True, "Brennard", "Brennard"), (True, "Brennard", "The company")],
+    ),
+    "a two-word name typed by the pronoun after it": (
+        "The European Union banned four tankers. Aegean Meridian said it would challenge the decision."
+        " The company said the EU had copied American allegations.",
+        [
+            (False, None, None),
+            (True, "Aegean Meridian", "Aegean Meridian"),
+            (True, "Aegean Meridian", "The company"),
+        ],
+    ),
+    "a noun the source was introduced with": (
+        "A European defence attache at the show said the engines were the same. Visitors crowded the hall."
+        ' "You see the whole supply chain here," the attache said.',
+        [
+            (True, "A European defence attache at the show", "A European defence attache at the show"),
+            (False, None, None),
+            (True, "A European defence attache at the show", "the attache"),
+        ],
+    ),
+    "the gang resolves to the name it was introduced with": (
+        "The BlackMoth ransomware gang said it had stolen the files. Officials said they would not pay."
+        " The gang said the hospital was to blame.",
+        [
+            (True, "The BlackMoth ransomware gang", "The BlackMoth ransomware gang"),
+            (True, "Officials", "Officials"),
+            (True, "The BlackMoth ransomware gang", "The gang"),
+        ],
+    ),
+    "a description with its own modifier is a new source": (
+        "The Kremlin said it had no information. The defence ministry said the drone was a domestic design.",
+        [(True, "The Kremlin", "The Kremlin"), (True, "The defence ministry", "The defence ministry")],
+    ),
+    "a modifier the antecedent shares still resolves": (
+        "Russia's foreign ministry called the remarks unsubstantiated. The foreign ministry said it was a lie.",
+        [(True, "Russia's foreign ministry", "Russia's foreign ministry"), (True, "Russia's foreign ministry", "The foreign ministry")],
+    ),
+    "a non-restrictive modifier does not block resolution": (
+        "A North Korean Foreign Ministry spokesman said the report was false."
+        " The unidentified spokesman said Russians were brave.",
+        [
+            (True, "A North Korean Foreign Ministry spokesman", "A North Korean Foreign Ministry spokesman"),
+            (True, "A North Korean Foreign Ministry spokesman", "The unidentified spokesman"),
+        ],
+    ),
+    "a possessive description is a new source": (
+        "U.S. prosecutors asked a court to seize the cargo. The company's lawyers told the court that the figure was a"
+        " guess.",
+        [(True, "U.S. prosecutors", "U.S. prosecutors"), (True, "The company's lawyers", "The company's lawyers")],
+    ),
+    "an organisation noun of another kind is a new source": (
+        "Ukraine's foreign ministry said the trial was a sham. The court said the hearing would resume in May.",
+        [(True, "Ukraine's foreign ministry", "Ukraine's foreign ministry"), (True, "The court", "The court")],
+    ),
+    "his lawyer speaks for himself, its spokesman for it": (
+        "Kampmann told the court he had cheated. His lawyer said Kampmann had acted on instructions."
+        " The Kremlin said it was a provocation. Its spokesman said the president was informed.",
+        [
+            (True, "Kampmann", "Kampmann"),
+            (True, "His lawyer", "His lawyer"),
+            (True, "The Kremlin", "The Kremlin"),
+            (True, "The Kremlin", "Its spokesman"),
+        ],
+    ),
+    "a definite short name points at the fuller name": (
+        "Britain's Foreign Office said there was no evidence. “Russia is to blame,” the Foreign Office said.",
+        [(True, "Britain's Foreign Office", "Britain's Foreign Office"), (True, "Britain's Foreign Office", "the Foreign Office")],
+    ),
+    "one of the officials is a new source, one of them one of the group": (
+        "Two U.S. officials said the balloon gathered nothing. One of the officials said it was shot down."
+        " Several virologists said the lab was safe. One of them said the records were lost.",
+        [
+            (True, "Two U.S. officials", "Two U.S. officials"),
+            (True, "One of the officials", "One of the officials"),
+            (True, "Several virologists", "Several virologists"),
+            (True, "Several virologists", "One of them"),
+        ],
+    ),
+    "the editorial belongs to the paper, not to the analyst it quotes": (
+        "China's state-run Global Times said the story was false. Wang Lihua, a researcher at a Beijing think tank"
+        " quoted by the paper, said the U.S. spied on Europe. The editorial noted that China was a partner.",
+        [
+            (True, "China's state-run Global Times", "China's state-run Global Times"),
+            (True, "Wang Lihua", "Wang Lihua"),
+            (True, "China's state-run Global Times", "The editorial"),
+        ],
+    ),
+    "a name confirmed as a person by she is not the company": (
+        "Halder said the tests were flawed. Marcy Hollins said revenue was stable. She said costs would rise."
+        " The company said it would appeal.",
+        [
+            (True, "Halder", "Halder"),
+            (True, "Marcy Hollins", "Marcy Hollins"),
+            (True, "Marcy Hollins", "She"),
+            (True, "Halder", "The company"),
+        ],
+    ),
+}
+
+# Which cue and source speak in a sentence with several.
+SOURCE_CASES = {
+    "a trailing according-to beside a quotation only relays it": (
+        'Vice Foreign Minister Sun Hao told the envoy that the EU "should stop serving as a megaphone",'
+        " according to a ministry readout.",
+        [(True, "Vice Foreign Minister Sun Hao", "Vice Foreign Minister Sun Hao")],
+    ),
+    "a main-clause speaker beats a trailing according-to": (
+        "The European Parliament's IT directorate told lawmakers that the attackers had been inside since October,"
+        " according to two people who attended.",
+        [(True, "The European Parliament's IT directorate", "The European Parliament's IT directorate")],
+    ),
+    "a denial quoted in a relative clause beats the relaying speaker": (
+        "Wagner's owner Yevgeny Prigozhin – who denied the US assertion as “gossip and speculation” on Thursday –"
+        " is estimated to be spending $100m per month, Kirby added.",
+        [(True, "Wagner's owner Yevgeny Prigozhin", "Wagner's owner Yevgeny Prigozhin")],
+    ),
+    "a label in an object clause is not the statement": (
+        'The Russian embassy in Dublin rejected on Thursday what it called "unfounded attempts" to link Russia to'
+        " the attack.",
+        [(True, "The Russian embassy", "The Russian embassy")],
+    ),
+    "the lawyer of an appositive's company speaks": (
+        "A lawyer for one of the exporters, Ningbo Feiyue Power Technology, said the company sold its engines"
+        ' legally. "We have no way of knowing," the lawyer said.',
+        [(True, "A lawyer", "A lawyer"), (True, "A lawyer", "the lawyer")],
+    ),
+    "an inverted subject with a title and a name": (
+        '"Every electric car loses range in the cold," said the club\'s head of vehicle testing, Jürgen Wolff.',
+        [(True, "the club's head", "the club's head")],
+    ),
+    "an inverted partitive subject": (
+        '"We were watched," said one of the protesters, a dissident who fled China in 2015.',
+        [(True, "one of the protesters", "one of the protesters")],
+    ),
+    "a noun-like verb after a verb is a noun": (
+        "Canada's foreign ministry said it was studying the U.S. charges “closely”.",
+        [(True, "Canada's foreign ministry", "Canada's foreign ministry")],
+    ),
+    "an acronym that spells a function word is a name": (
+        "The WHO said it stood by its findings. The FBI said the equipment was taken to its laboratory.",
+        [(True, "The WHO", "The WHO"), (True, "The FBI", "The FBI")],
+    ),
+    "subjects with ordinals, numbers, -ly nouns and plural roles": (
+        "A lawyer for the second defendant said there was no evidence. Analysts at one brokerage said the review"
+        " would fail. Grid security specialists say attribution is hard. Assembly member Joan Fairbanks said"
+        " visitors outnumber residents.",
+        [
+            (True, "A lawyer for the second defendant", "A lawyer for the second defendant"),
+            (True, "Analysts at one brokerage", "Analysts at one brokerage"),
+            (True, "Grid security specialists", "Grid security specialists"),
+            (True, "Assembly member Joan Fairbanks", "Assembly member Joan Fairbanks"),
+        ],
+    ),
+}
+
 
 def row(text: str, st: Statement):
     mention = st.mention.text_of(text) if st.mention else None
@@ -136,6 +300,18 @@ def test_statements(name):
     text, expected = CASES[name]
     statements = extract_statements(text)
     assert [row(text, st) for st in statements] == expected
+
+
+@pytest.mark.parametrize("name", list(RESOLUTION_CASES))
+def test_speaker_resolution(name):
+    text, expected = RESOLUTION_CASES[name]
+    assert [row(text, st) for st in extract_statements(text)] == expected
+
+
+@pytest.mark.parametrize("name", list(SOURCE_CASES))
+def test_source_choice(name):
+    text, expected = SOURCE_CASES[name]
+    assert [row(text, st) for st in extract_statements(text)] == expected
 
 
 def test_unattributed_sentence_has_no_spans():
