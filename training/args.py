@@ -38,7 +38,7 @@ class TrainArgs:
     dropout: float = field(default=0.1, metadata={"help": "dropout before both heads"})
     max_length: int = field(default=160, metadata={"help": "maximum tokens per pair (claim + sentence + context)"})
     max_claim_tokens: int = field(default=40, metadata={"help": "tokens kept from the claim"})
-    max_context_tokens: int = field(default=48, metadata={"help": "tokens kept from the preceding sentence (its end)"})
+    max_context_tokens: int = field(default=32, metadata={"help": "tokens kept from the preceding sentence (its end)"})
     max_speaker_tokens: int = field(default=16, metadata={"help": "tokens kept from the speaker's name"})
     evidence_weight: float = field(default=1.0, metadata={"help": "weight of the evidence-token loss next to the stance loss"})
     evidence_pos_weight: float = field(default=3.0, metadata={"help": "weight of evidence tokens against the far more numerous others"})

@@ -27,7 +27,7 @@ class EncodingConfig:
 
     max_length: int = 160
     max_claim_tokens: int = 40
-    max_context_tokens: int = 48
+    max_context_tokens: int = 32
     max_speaker_tokens: int = 16
 
     def __post_init__(self):

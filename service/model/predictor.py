@@ -19,7 +19,7 @@ from service.model.folder import ONNX_FILES, ModelFolder, ModelFolderError, Stan
 
 BACKENDS = ("onnx-int8", "onnx-fp32", "torch-fp32")
 DEFAULT_MAX_BATCH_TOKENS = 8192
-DEFAULT_MAX_BATCH_SIZE = 64
+DEFAULT_MAX_BATCH_SIZE = 8  # measured on 2 cores: batches of 4-8 pairs run ~1.5x faster per pair than 64 (cache, padding)
 
 
 @dataclass(frozen=True)

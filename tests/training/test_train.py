@@ -54,7 +54,7 @@ def test_stance_config_records_the_calibration_and_the_arguments(tiny_model, tin
     assert stance["evidence_threshold"] == metrics["evidence_threshold"]
     assert any(abs(stance["evidence_threshold"] - t) < 1e-9 for t in EVIDENCE_THRESHOLDS)
     assert stance["base_model"] == str(tiny_base) and stance["name"] == "stancewire-minilm" and stance["version"] == "0.1.0"
-    assert stance["encoding"] == {"max_length": 160, "max_claim_tokens": 40, "max_context_tokens": 48, "max_speaker_tokens": 16}
+    assert stance["encoding"] == {"max_length": 160, "max_claim_tokens": 40, "max_context_tokens": 32, "max_speaker_tokens": 16}
 
 
 def test_the_model_card_names_labels_arguments_and_data_hashes(tiny_model, corpus_dir, tiny_base):
