@@ -1136,21 +1136,33 @@ def resolve(
     if kind.startswith("possessive-"):
         owner = [Token(mention[0].text, mention[0].start, mention[0].end)]
         return resolve(owner, kind.split("-", 1)[1], history, before, exclude, sentence_start)
-    caps = [
-        t.base for t in mention if t.text[0].isupper() and t.base not in FUNCTION_WORDS and t.base not in DETERMINERS
-    ]
+    caps = _capitalised_bases(mention)
     for rank in ("same-sentence", "speaker", "name"):
-        for ent in reversed(history):
-            if ent.at >= before or (rank == "same-sentence" and ent.at < sentence_start):
-                continue
-            if rank != "same-sentence" and ent.speaker != (rank == "speaker"):
-                continue
-            if exclude is not None and exclude.contains(ent.span):
-                continue
-            if not ent.speaker and ent.kind == "unknown":
-                continue
-            if _compatible(ent, kind, mention, caps):
-                return ent
+        found = _latest_compatible(history, rank, kind, mention, caps, before, exclude, sentence_start)
+        if found is not None:
+            return found
+    return None
+
+
+def _capitalised_bases(mention: list[Token]) -> list[str]:
+    return [t.base for t in mention if t.text[0].isupper() and t.base not in FUNCTION_WORDS and t.base not in DETERMINERS]
+
+
+def _latest_compatible(
+    ents: list[Entity], rank: str, kind: str, mention: list[Token], caps: list[str], before: int, exclude: Span | None, sentence_start: int
+) -> Entity | None:
+    """The latest entity of `ents` that this rank admits and the mention can refer to."""
+    for ent in reversed(ents):
+        if ent.at >= before or (rank == "same-sentence" and ent.at < sentence_start):
+            continue
+        if rank != "same-sentence" and ent.speaker != (rank == "speaker"):
+            continue
+        if exclude is not None and exclude.contains(ent.span):
+            continue
+        if not ent.speaker and ent.kind == "unknown":
+            continue
+        if _compatible(ent, kind, mention, caps):
+            return ent
     return None
 
 
@@ -1320,21 +1332,11 @@ class History:
         if kind.startswith("possessive-"):
             owner = [Token(mention[0].text, mention[0].start, mention[0].end)]
             return self.resolve(owner, kind.split("-", 1)[1], names, before, exclude, sentence_start)
-        caps = [
-            t.base for t in mention if t.text[0].isupper() and t.base not in FUNCTION_WORDS and t.base not in DETERMINERS
-        ]
+        caps = _capitalised_bases(mention)
         for rank in ("same-sentence", "speaker", "name"):
-            for ent in reversed(names):
-                if ent.at >= before or (rank == "same-sentence" and ent.at < sentence_start):
-                    continue
-                if rank != "same-sentence" and ent.speaker != (rank == "speaker"):
-                    continue
-                if exclude is not None and exclude.contains(ent.span):
-                    continue
-                if not ent.speaker and ent.kind == "unknown":
-                    continue
-                if _compatible(ent, kind, mention, caps):
-                    return ent
+            found = _latest_compatible(names, rank, kind, mention, caps, before, exclude, sentence_start)
+            if found is not None:
+                return found
             if rank != "same-sentence":  # no earlier sentence reaches the same-sentence rank
                 found = self._antecedent(rank == "speaker", kind, mention, caps)
                 if found is not None:
