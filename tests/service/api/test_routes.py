@@ -132,6 +132,16 @@ def test_classify_one_result_per_item(client):
             assert item["text"][e["start"] : e["end"]] == e["text"]
 
 
+def test_classify_passes_the_speaker_to_the_model(client):
+    """The speaker is part of the model input: the same sentence from another mouth may score differently."""
+    item = {"text": '"Who is arming Kyiv to the teeth?" the spokeswoman asked.', "context": "Officials met on Monday."}
+    body = {"claim": "Iran supplied attack drones to Russia.", "items": [item, {**item, "speaker": "Iran's foreign ministry"}, {**item, "speaker": "the Pentagon"}]}
+    r = client.post("/v1/classify", json=body)
+    assert r.status_code == 200, r.text
+    scores = [res["scores"] for res in r.json()["results"]]
+    assert len({tuple(sorted(s.items())) for s in scores}) == 3
+
+
 def test_model_route(client):
     r = client.get("/v1/model")
     assert r.status_code == 200
@@ -298,7 +308,8 @@ def test_streamed_body_is_not_read_past_the_limit(limited):
         ("/v1/classify", {"claim": "c", "items": "He said no."}, 422, "items", None),
         ("/v1/classify", {"claim": "c", "items": {"text": "He said no."}}, 422, "items", None),
         ("/v1/classify", {"claim": "c", "items": ["He said no."]}, 422, "items.0", None),
-        ("/v1/classify", {"claim": "c", "items": [{"text": "He said no.", "speaker": "he"}]}, 422, "items.0.speaker", None),
+        ("/v1/classify", {"claim": "c", "items": [{"text": "He said no.", "source": "he"}]}, 422, "items.0.source", None),
+        ("/v1/classify", {"claim": "c", "items": [{"text": "He said no.", "speaker": 3}]}, 422, "items.0.speaker", None),
         ("/v1/classify", {"claim": "c", "items": [{"text": "He said no.", "context": None}]}, 422, "items.0.context", None),
         ("/v1/classify", {"items": ITEMS}, 422, "claim", None),
     ],
