@@ -1170,15 +1170,23 @@ def short_form_of(mention: list[Token], history: list[Entity], before: int) -> E
     """The earlier source a definite short name repeats: "the Foreign Office" after "Britain's Foreign
     Office", "The KGB" after "The Belarusian KGB". A bare repeated surname ("Kirby") and an acronym
     ("The IOC" after "The International Olympic Committee") name the source themselves."""
+    caps = _short_form_caps(mention)
+    return _latest_short_form(history, caps, before) if caps else None
+
+
+def _short_form_caps(mention: list[Token]) -> set[str] | None:
+    """The name words of a determiner-led short name ("the Foreign Office"), or None if it is not one."""
     if len(mention) < 2 or mention[0].lower not in DETERMINER_STARTS_ANAPHOR:
         return None
     rest = mention[1:]
     if not all(is_name_token(t) or t.lower in NP_PREPOSITIONS for t in rest):
         return None
-    caps = {t.base for t in rest if is_name_token(t)}
-    if not caps:
-        return None
-    for ent in reversed(history):
+    return {t.base for t in rest if is_name_token(t)} or None
+
+
+def _latest_short_form(ents: list[Entity], caps: set[str], before: int) -> Entity | None:
+    """The latest earlier speaker of `ents` whose name holds every word of `caps` and more."""
+    for ent in reversed(ents):
         if ent.at >= before or not ent.speaker or ent.span.end > before:
             continue
         if caps < set(ent.caps):
@@ -1347,19 +1355,12 @@ class History:
         """``short_form_of(mention, entities + names, before)``."""
         if len(self.entities) <= PLAIN_SCAN_ENTITIES or not (self._max_at < before and self._max_end <= before):
             return short_form_of(mention, self.entities + names, before)
-        if len(mention) < 2 or mention[0].lower not in DETERMINER_STARTS_ANAPHOR:
-            return None
-        rest = mention[1:]
-        if not all(is_name_token(t) or t.lower in NP_PREPOSITIONS for t in rest):
-            return None
-        caps = {t.base for t in rest if is_name_token(t)}
+        caps = _short_form_caps(mention)
         if not caps:
             return None
-        for ent in reversed(names):
-            if ent.at >= before or not ent.speaker or ent.span.end > before:
-                continue
-            if caps < set(ent.caps):
-                return ent
+        found = _latest_short_form(names, caps, before)
+        if found is not None:
+            return found
         by_cap = self._index("cap")
         lists = [min((by_cap.get((True, c), []) for c in caps), key=len)]
         key = ("short-form", frozenset(caps))
