@@ -996,16 +996,21 @@ def link_type(entity: Entity, history: list[Entity]) -> Entity:
     for earlier in reversed(history):
         if earlier.kind == "unknown" or not earlier.named or not caps <= set(earlier.caps):
             continue
-        return replace(
-            entity,
-            kind=earlier.kind,
-            weak=earlier.weak,
-            words=entity.words | earlier.words,
-            descriptors=earlier.descriptors,
-            head=entity.head or earlier.head,
-            nouns=entity.nouns | earlier.nouns,
-        )
+        return _typed_like(entity, earlier)
     return entity
+
+
+def _typed_like(entity: Entity, earlier: Entity) -> Entity:
+    """`entity` with the type, descriptors and words of the earlier full name it repeats."""
+    return replace(
+        entity,
+        kind=earlier.kind,
+        weak=earlier.weak,
+        words=entity.words | earlier.words,
+        descriptors=earlier.descriptors,
+        head=entity.head or earlier.head,
+        nouns=entity.nouns | earlier.nouns,
+    )
 
 
 def anaphor_kind(tokens: list[Token]) -> str | None:
@@ -1380,16 +1385,7 @@ class History:
         i = self._nearest(key, lists, lambda e: e.kind != "unknown" and e.named and caps <= set(e.caps))
         if i < 0:
             return entity
-        earlier = self.entities[i]
-        return replace(
-            entity,
-            kind=earlier.kind,
-            weak=earlier.weak,
-            words=entity.words | earlier.words,
-            descriptors=earlier.descriptors,
-            head=entity.head or earlier.head,
-            nouns=entity.nouns | earlier.nouns,
-        )
+        return _typed_like(entity, self.entities[i])
 
     # ------------------------------------------------------------------ machinery
 
