@@ -6,13 +6,14 @@ ARG BASE_IMAGE=python:3.11-slim
 
 FROM ${BASE_IMAGE} AS build
 ARG EXTRAS=""
-ARG PIP_INDEX_URL=""
+# CPU-only torch for EXTRAS=train: a wheel in docker/wheels wins, else PyTorch's CPU index (never PyPI's CUDA build)
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
 # docker/ may hold ca-bundle.crt (a CA bundle pip must trust) and wheels/ (local wheels, e.g. the CPU torch wheel)
 COPY docker/ /tmp/docker/
 RUN if [ -f /tmp/docker/ca-bundle.crt ]; then export PIP_CERT=/tmp/docker/ca-bundle.crt; fi; \
     python3 -m venv /opt/venv && /opt/venv/bin/pip install -q --upgrade pip && \
-    if [ -n "$EXTRAS" ]; then /opt/venv/bin/pip install -q --find-links /tmp/docker/wheels "torch==2.13.0"; fi
+    if [ -n "$EXTRAS" ]; then /opt/venv/bin/pip install -q --find-links /tmp/docker/wheels --index-url "$TORCH_INDEX_URL" "torch==2.13.0"; fi
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY service ./service
