@@ -40,31 +40,23 @@ def expected_calibration_error(probs: np.ndarray, gold_idx: np.ndarray, bins: in
     """Gap between confidence and accuracy, averaged over equal-width confidence bins."""
     if len(probs) == 0:
         return 0.0
-    conf = probs.max(axis=1)
-    correct = (probs.argmax(axis=1) == gold_idx).astype(float)
+    return _binned_gap(probs.max(axis=1), (probs.argmax(axis=1) == gold_idx).astype(float), bins)
+
+
+def _binned_gap(score: np.ndarray, hit: np.ndarray, bins: int) -> float:
+    """Share-weighted gap between mean score and hit rate over equal-width score bins (the first bin includes 0)."""
     edges = np.linspace(0.0, 1.0, bins + 1)
-    ece = 0.0
+    gap = 0.0
     for lo, hi in zip(edges[:-1], edges[1:]):
-        in_bin = (conf > lo) & (conf <= hi)
+        in_bin = (score > lo) & (score <= hi) if lo > 0 else (score >= lo) & (score <= hi)
         if in_bin.any():
-            ece += in_bin.mean() * abs(correct[in_bin].mean() - conf[in_bin].mean())
-    return round(float(ece), 4)
+            gap += in_bin.mean() * abs(hit[in_bin].mean() - score[in_bin].mean())
+    return round(float(gap), 4)
 
 
 def classwise_ece(probs: np.ndarray, gold_idx: np.ndarray, labels: list[str], bins: int = ECE_BINS) -> dict[str, float]:
     """Per label: how far that label's score is from the rate at which the label is right (one-vs-rest)."""
-    out = {}
-    for k, label in enumerate(labels):
-        p = probs[:, k] if len(probs) else np.zeros(0)
-        hit = (gold_idx == k).astype(float)
-        edges = np.linspace(0.0, 1.0, bins + 1)
-        ece = 0.0
-        for lo, hi in zip(edges[:-1], edges[1:]):
-            in_bin = (p > lo) & (p <= hi) if lo > 0 else (p >= lo) & (p <= hi)
-            if in_bin.any():
-                ece += in_bin.mean() * abs(hit[in_bin].mean() - p[in_bin].mean())
-        out[label] = round(float(ece), 4)
-    return out
+    return {label: _binned_gap(probs[:, k], (gold_idx == k).astype(float), bins) if len(probs) else 0.0 for k, label in enumerate(labels)}
 
 
 def log_softmax(x: np.ndarray) -> np.ndarray:

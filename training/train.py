@@ -114,7 +114,7 @@ def build_model(args: TrainArgs, labels: list[str], neutral: str) -> tuple[Stanc
 
 
 def tensors(encoder: PairEncoder, examples: list[Example], labels: list[str]):
-    pairs = encoder.encode_many([x.claim for x in examples], [x.sentence for x in examples], [x.context for x in examples], [x.speaker for x in examples])
+    pairs = encoder.encode_inputs(examples)
     targets = [labels.index(x.label) for x in examples]
     return pairs, targets
 

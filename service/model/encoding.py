@@ -94,6 +94,10 @@ class PairEncoder:
             out.append(EncodedPair(ids, types, (len(head), len(head) + len(s_ids)), list(s_off)))
         return out
 
+    def encode_inputs(self, items) -> list[EncodedPair]:
+        """Encode objects carrying claim, sentence, context and speaker (PairInput, training examples)."""
+        return self.encode_many([x.claim for x in items], [x.sentence for x in items], [x.context for x in items], [x.speaker for x in items])
+
     def collate(self, pairs: list[EncodedPair]) -> Batch:
         """Pad to the longest pair of the batch (batches are length-sorted upstream)."""
         width = max(len(p.input_ids) for p in pairs)

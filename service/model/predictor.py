@@ -151,7 +151,7 @@ class Predictor:
         return out
 
     def raw(self, items: list[PairInput]) -> RawOutput:
-        pairs = self.encoder.encode_many([x.claim for x in items], [x.sentence for x in items], [x.context for x in items], [x.speaker for x in items])
+        pairs = self.encoder.encode_inputs(items)
         logits = np.zeros((len(items), len(self.labels)), dtype=np.float32)
         evidence: list[np.ndarray] = [np.zeros(0, dtype=np.float32)] * len(items)
         started = time.perf_counter()
