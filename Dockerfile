@@ -34,7 +34,7 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY labels/schema.json /app/labels/schema.json
 # Only what the default backend needs; the manifest still vouches for every file that is present.
-COPY models/default/config.json models/default/tokenizer.json models/default/stance.json models/default/model.int8.onnx \
+COPY models/default/config.json models/default/tokenizer.json models/default/stance.json models/default/model.int8.onnx models/default/model.onnx \
      models/default/manifest.json models/default/metrics.json models/default/model_card.md /app/models/default/
 USER stancewire
 EXPOSE 8000

@@ -623,7 +623,7 @@ def summarise(s: dict) -> None:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Benchmark the StanceWire HTTP service against a naive one-at-a-time baseline.")
     p.add_argument("--model", type=Path, default=REPO / "models" / "default", help="model folder (default: models/default)")
-    p.add_argument("--backend", default="onnx-int8", help="server backend: onnx-int8 | onnx-fp32 | torch-fp32")
+    p.add_argument("--backend", default="onnx-int8", help="server backend: onnx-int8 | onnx-fp32 | torch-fp32 | torch-bf16")
     p.add_argument("--seconds", type=float, default=20.0, help="duration of each load level (default 20)")
     p.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
     p.add_argument("--concurrency", default="1,4,16", help="comma-separated client counts (default 1,4,16)")

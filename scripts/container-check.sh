@@ -76,7 +76,7 @@ else
   HF_HUB_OFFLINE=1 "$VENV/bin/stancewire" train --data labels/data --out "$MODEL" --epochs 1 --max-steps 60 --no-evaluate-splits >"$WORK/train.log" 2>&1 \
     || { tail -20 "$WORK/train.log"; exit 1; }
 fi
-[ -f "$MODEL/model.int8.onnx" ] || { echo "model $MODEL has no model.int8.onnx"; exit 1; }
+for f in model.int8.onnx model.onnx; do [ -f "$MODEL/$f" ] || { echo "model $MODEL has no $f (the image serves int8 with an fp32 fallback)"; exit 1; }; done
 step "model ready ($MODEL)"
 
 # build context: tracked sources, the model, the host CA bundle

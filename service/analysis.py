@@ -8,16 +8,15 @@ a tiny model.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from service.consistency import reconcile, source_keys
 from service.model.predictor import PairInput, StancePrediction
 from service.text import extract_statements
 from service.text.types import Span, Statement
 
 PredictFn = Callable[[list[PairInput]], list[StancePrediction]]
-NAME_TOKEN = re.compile(r"[\w’'.-]+")
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,7 @@ class AnalyzedSentence:
     label: str | None
     scores: dict[str, float] | None
     evidence: list[Evidence] = field(default_factory=list)
+    rule: str | None = None  # set when the article-level rule overrode the model's first choice (service.consistency)
 
 
 @dataclass(frozen=True)
@@ -108,11 +108,22 @@ def _text_span(text: str, span: Span | None) -> TextSpan | None:
     return TextSpan(span.start, span.end, text[span.start : span.end]) if span else None
 
 
-def assemble(p: Plan, predictions: list[StancePrediction], include_unattributed: bool = False, neutral: str = "neutral") -> Analysis:
-    """Join statements with their predictions; evidence offsets move from sentence to text."""
+def assemble(
+    p: Plan, predictions: list[StancePrediction], include_unattributed: bool = False, neutral: str = "neutral", article_rule: bool = True
+) -> Analysis:
+    """Join statements with their predictions; evidence offsets move from sentence to text.
+
+    With `article_rule`, a source that asserts the claim in this article is not
+    labelled as counter-accusing (service.consistency explains why).
+    """
     if len(predictions) != len(p.pairs):
         raise ValueError(f"expected {len(p.pairs)} predictions, got {len(predictions)}")
+    rules: list[str | None] = [None] * len(predictions)
+    if article_rule:
+        reconciled = reconcile([pair.speaker or None for pair in p.pairs], predictions, neutral)
+        predictions, rules = [r.prediction for r in reconciled], [r.rule for r in reconciled]
     by_statement = dict(zip(p.attributed, predictions))
+    rule_of = dict(zip(p.attributed, rules))
     sentences = []
     for i, st in enumerate(p.statements):
         pred = by_statement.get(i)
@@ -133,30 +144,26 @@ def assemble(p: Plan, predictions: list[StancePrediction], include_unattributed:
                 label=pred.label if pred else None,
                 scores=pred.scores if pred else None,
                 evidence=evidence,
+                rule=rule_of.get(i),
             )
         )
     return Analysis(p.claim, sentences, summarise_speakers(sentences, neutral))
 
 
-def speaker_key(name: str) -> str:
-    tokens = NAME_TOKEN.findall(name.lower())
-    return tokens[-1] if tokens else name.lower()
-
-
 def summarise_speakers(sentences: list[AnalyzedSentence], neutral: str = "neutral") -> list[SpeakerSummary]:
     """One stance per source over the article.
 
-    Mentions are grouped by surname-like key ("John Kirby" and "Kirby" are one
-    source; the longest form names the group). The source's label is the
+    Mentions are grouped as service.consistency.source_keys groups them ("John
+    Kirby" and "Kirby" are one source; the longest form names the group). The source's label is the
     non-neutral label with the largest summed probability over its sentences,
     or neutral when every sentence of it is neutral.
     """
     groups: dict[str, list[AnalyzedSentence]] = {}
     names: dict[str, str] = {}
-    for s in sentences:
-        if not s.attributed or s.speaker is None or s.label is None:
+    named = [s for s in sentences if s.attributed and s.speaker is not None and s.label is not None]
+    for s, key in zip(named, source_keys([s.speaker.name for s in named])):
+        if key is None:
             continue
-        key = speaker_key(s.speaker.name)
         groups.setdefault(key, []).append(s)
         if len(s.speaker.name) > len(names.get(key, "")):
             names[key] = s.speaker.name

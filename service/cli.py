@@ -39,7 +39,7 @@ def _predictor(model: Path, backend: str, threads: int):
 
 def _model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", type=Path, default=Path(os.environ.get("STANCEWIRE_MODEL_PATH", "models/default")), help="model folder (default: models/default)")
-    p.add_argument("--backend", default=os.environ.get("STANCEWIRE_BACKEND", "onnx-int8"), help="onnx-int8 | onnx-fp32 | torch-fp32")
+    p.add_argument("--backend", default=os.environ.get("STANCEWIRE_BACKEND", "onnx-int8"), help="onnx-int8 | onnx-fp32 | torch-fp32 | torch-bf16")
     p.add_argument("--threads", type=int, default=0, help="inference threads (0 = all cores)")
 
 

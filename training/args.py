@@ -43,6 +43,13 @@ class TrainArgs:
     evidence_weight: float = field(default=1.0, metadata={"help": "weight of the evidence-token loss next to the stance loss"})
     evidence_pos_weight: float = field(default=3.0, metadata={"help": "weight of evidence tokens against the far more numerous others"})
     class_weighted: bool = field(default=True, metadata={"help": "weight the stance loss by inverse label frequency"})
+    class_weight_power: float = field(
+        default=1.0,
+        metadata={
+            "help": "exponent on the inverse-frequency weights: 1 is full balancing, 0.5 its square root (the corpus is more balanced "
+            "than real reporting, where counter-accusations are rare, so full balancing over-calls them), 0 no weighting"
+        },
+    )
     unrelated_claim_rate: float = field(default=0.1, metadata={"help": "share of extra pairs whose claim comes from another domain, labelled neutral: teaches the model to read the claim"})
     patience: int = field(default=3, metadata={"help": "epochs without a better dev macro-F1 before stopping"})
     seed: int = field(default=13, metadata={"help": "seed for shuffling, dropout and initialisation"})
@@ -70,6 +77,8 @@ class TrainArgs:
         for name in ("max_context_tokens", "max_speaker_tokens", "patience", "threads", "max_train_examples", "max_steps", "weight_decay", "evidence_weight"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} must be >= 0 (got {getattr(self, name)})")
+        if not 0 <= self.class_weight_power <= 2:
+            problems.append(f"class_weight_power must be in [0, 2] (got {self.class_weight_power})")
         if self.evidence_pos_weight <= 0:
             problems.append("evidence_pos_weight must be > 0")
         if self.max_length < self.max_claim_tokens + self.max_speaker_tokens + 8:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from service.consistency import reconcile
 from service.labels import load_schema
 from service.model.evidence import decode_evidence
-from service.model.predictor import PairInput, Predictor, load_predictor, softmax
+from service.model.predictor import PairInput, Predictor, StancePrediction, load_predictor, softmax
 from training.baselines import CueWordBaseline, all_baselines
 from training.data import DataError, Example, load_examples, split_path
 from training.metrics import classification, classwise_ece, expected_calibration_error, token_f1
@@ -33,6 +34,20 @@ def evidence_scores(examples: list[Example], evidence: list[list[tuple[int, int]
     return round(float(np.mean(scores)), 4) if scores else 0.0
 
 
+def article_labels(examples: list[Example], pred: list[str], probs: np.ndarray, labels: list[str], neutral: str) -> list[str]:
+    """The labels the service returns: the article-level rule applied per document, on the gold speakers."""
+    out: list[str] = []
+    start = 0
+    while start < len(examples):
+        end = start
+        while end < len(examples) and examples[end].doc_id == examples[start].doc_id:
+            end += 1
+        preds = [StancePrediction(pred[i], dict(zip(labels, map(float, probs[i])))) for i in range(start, end)]
+        out += [r.prediction.label for r in reconcile([x.speaker or None for x in examples[start:end]], preds, neutral)]
+        start = end
+    return out
+
+
 def evaluate_examples(predictor: Predictor, examples: list[Example]) -> dict:
     """Stance metrics, calibration and evidence quality of one model on one set."""
     labels, neutral = predictor.labels, predictor.config.neutral_label
@@ -40,7 +55,10 @@ def evaluate_examples(predictor: Predictor, examples: list[Example]) -> dict:
     probs = softmax(raw.logits / predictor.config.temperature)
     pred = [labels[i] for i in probs.argmax(axis=1)]
     gold_idx = np.array([labels.index(x.label) for x in examples])
-    result = classification([x.label for x in examples], pred, labels)
+    gold = [x.label for x in examples]
+    result = classification(gold, pred, labels)
+    article = classification(gold, article_labels(examples, pred, probs, labels, neutral), labels)
+    result["article"] = {k: article[k] for k in ("macro_f1", "accuracy", "per_label", "confusion")}
     result["ece"] = expected_calibration_error(probs, gold_idx)
     result["ece_uncalibrated"] = expected_calibration_error(softmax(raw.logits), gold_idx)
     result["ece_per_label"] = classwise_ece(probs, gold_idx, labels)
@@ -66,16 +84,24 @@ def evaluate_baselines(train: list[Example], examples: list[Example], labels: li
     return out
 
 
-def evaluate_sets(predictor: Predictor, sets: dict[str, list[Example]], train: list[Example]) -> dict:
-    """The full report: for each set, the model, each baseline and the model's margin over it."""
+def evaluate_sets(predictor: Predictor, sets: dict[str, list[Example]], train: list[Example], reference: Predictor | None = None) -> dict:
+    """The full report: for each set, the model, each baseline and the model's margin over it.
+
+    With a `reference` (the fp32 backend), each set also records how often the served backend's labels agree with it.
+    """
     report = {}
     for name, examples in sets.items():
         if not examples:
             continue
         model = evaluate_examples(predictor, examples)
+        if reference is not None:
+            items = pair_inputs(examples)
+            ours, ref = [r.label for r in predictor.predict(items)], [r.label for r in reference.predict(items)]
+            model["label_agreement_with_fp32"] = round(float(np.mean([a == b for a, b in zip(ours, ref)])), 4)
         baselines = evaluate_baselines(train, examples, predictor.labels, predictor.config.neutral_label)
         margins = {b: round(model["macro_f1"] - r["macro_f1"], 4) for b, r in baselines.items()}
-        report[name] = {"model": model, "baselines": baselines, "margin_macro_f1": margins}
+        article = {b: round(model["article"]["macro_f1"] - r["macro_f1"], 4) for b, r in baselines.items()}
+        report[name] = {"model": model, "baselines": baselines, "margin_macro_f1": margins, "margin_macro_f1_article": article}
     return report
 
 
@@ -91,6 +117,12 @@ def format_report(report: dict) -> str:
             f"   model macro-F1 {m['macro_f1']:.3f}  accuracy {m['accuracy']:.3f}  ECE {m['ece']:.3f} (uncalibrated {m['ece_uncalibrated']:.3f})  "
             f"evidence token-F1 {m['evidence_token_f1']:.3f} (end to end {m['evidence_token_f1_end_to_end']:.3f})"
         )
+        if "label_agreement_with_fp32" in m:
+            lines.append(f"   label agreement with the fp32 reference: {m['label_agreement_with_fp32']:.4f}")
+        if "article" in m:
+            a = m["article"]
+            per = "  ".join(f"{lab} {r['f1']:.3f}" for lab, r in a["per_label"].items())
+            lines.append(f"   model + article rule (what the service returns) macro-F1 {a['macro_f1']:.3f}  accuracy {a['accuracy']:.3f}  F1: {per}")
         for b, r in rep["baselines"].items():
             extra = f"  evidence token-F1 {r['evidence_token_f1']:.3f}" if "evidence_token_f1" in r else ""
             lines.append(f"   baseline {b:30s} macro-F1 {r['macro_f1']:.3f}  (model margin {rep['margin_macro_f1'][b]:+.3f}){extra}")
@@ -133,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="stancewire evaluate", description="Evaluate a model against baselines on dev, test and seeds.")
     parser.add_argument("--model", type=Path, default=Path("models/default"), help="model folder")
     parser.add_argument("--data", type=Path, default=Path("labels/data"), help="folder with train/dev/test/seeds.jsonl")
-    parser.add_argument("--backend", default="onnx-int8", help="onnx-int8 | onnx-fp32 | torch-fp32")
+    parser.add_argument("--backend", default="onnx-int8", help="onnx-int8 | onnx-fp32 | torch-fp32 | torch-bf16")
     parser.add_argument("--out", type=Path, default=Path("reports"), help="where to write evaluation.json and confusion.png")
     parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args(argv)
@@ -145,7 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     except (DataError, RuntimeError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    report = evaluate_sets(predictor, sets, train)
+    reference = None
+    if args.backend != "torch-fp32":
+        try:
+            reference = load_predictor(args.model, "torch-fp32", args.threads or None, expected_labels=schema.labels)
+        except RuntimeError as err:  # no torch here: the agreement rows are left out
+            print(f"note: no fp32 reference to compare with ({err})", file=sys.stderr)
+    report = evaluate_sets(predictor, sets, train, reference)
     print(format_report(report))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "evaluation.json").write_text(json.dumps({"model": str(args.model), "backend": args.backend, "report": report}, indent=2) + "\n")

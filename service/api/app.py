@@ -184,13 +184,17 @@ def create_app(settings: Settings | None = None, predictor: Predictor | None = N
     schema = load_schema()
     if predictor is None:
         # load now, not lazily: a missing or broken model must stop the server at start, naming the path
-        predictor = load_predictor(settings.model_path, settings.backend, settings.inference_threads, expected_labels=schema.labels, verify=settings.verify_model)
+        predictor = load_predictor(
+            settings.model_path, settings.backend, settings.inference_threads, expected_labels=schema.labels, verify=settings.verify_model
+        )
     folder = predictor.folder
     metrics_file = folder.path / "metrics.json" if folder else None
     card_metrics = json.loads(metrics_file.read_text(encoding="utf-8")) if metrics_file and metrics_file.is_file() else {}
     metrics = Metrics()
     info = model_info(predictor, schema.default_claim)
-    batcher = MicroBatcher(predictor.predict, settings.batch_wait_ms, settings.max_batch_tokens, settings.max_queue, on_batch=metrics.observe_batch)
+    batcher = MicroBatcher(
+        predictor.predict, settings.batch_wait_ms, settings.max_batch_tokens, settings.max_queue, on_batch=metrics.observe_batch, full_batch_pairs=predictor.max_batch_size
+    )
 
     async def warm_up() -> None:
         await batcher.submit([PairInput(WARMUP_CLAIM, WARMUP_SENTENCE)])

@@ -50,8 +50,12 @@ class MicroBatcher:
         max_batch_tokens: int = 8192,
         max_queue: int = 1024,
         on_batch: Callable[[int, float], None] | None = None,
+        full_batch_pairs: int = 8,
     ):
         self.predict = predict
+        # the model runs at most this many pairs per forward pass; once a batch holds that many, waiting for
+        # more requests only delays this one (requests already queued are still taken)
+        self.full_batch_pairs = full_batch_pairs
         self.wait = wait_ms / 1000.0
         self.max_batch_tokens = max_batch_tokens
         self.max_queue = max_queue
@@ -96,16 +100,19 @@ class MicroBatcher:
 
     async def _collect(self) -> list[_Job]:
         jobs = [await self.queue.get()]
-        budget = jobs[0].tokens
+        budget, pairs = jobs[0].tokens, len(jobs[0].pairs)
         deadline = time.perf_counter() + self.wait
         while budget < self.max_batch_tokens:
             remaining = deadline - time.perf_counter()
             try:
-                job = self.queue.get_nowait() if remaining <= 0 else await asyncio.wait_for(self.queue.get(), remaining)
+                if remaining <= 0 or pairs >= self.full_batch_pairs:
+                    job = self.queue.get_nowait()
+                else:
+                    job = await asyncio.wait_for(self.queue.get(), remaining)
             except (asyncio.QueueEmpty, asyncio.TimeoutError):
                 break
             jobs.append(job)
-            budget += job.tokens
+            budget, pairs = budget + job.tokens, pairs + len(job.pairs)
         return jobs
 
     async def _run(self) -> None:

@@ -69,6 +69,12 @@ class SentenceOut(BaseModel):
     label: str | None
     scores: dict[str, float] | None
     evidence: list[EvidenceOut]
+    rule: str | None = Field(
+        None,
+        description="set when an article-level rule chose the label instead of the model's first choice; "
+        "'source-asserts-claim': this source asserts the claim elsewhere in the article, so its blame is not a counter-accusation "
+        "(scores stay the model's own)",
+    )
 
 
 class SpeakerSummaryOut(BaseModel):

@@ -46,6 +46,9 @@ class StanceConfig:
     encoding: EncodingConfig = field(default_factory=EncodingConfig)
     temperature: float = 1.0
     evidence_threshold: float = 0.5
+    # onnx-int8 re-runs in fp32 the pairs whose two best calibrated scores lie closer than this: the only pairs
+    # int8 rounding can flip (fitted on dev by training; 0 = never)
+    int8_fallback_margin: float = 0.0
     base_model: str = ""
     name: str = "stancewire"
     version: str = "0"

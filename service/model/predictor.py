@@ -1,7 +1,10 @@
-"""Fast inference over a model folder: ONNX Runtime (int8 or fp32) or the torch fp32 reference.
+"""Fast inference over a model folder: ONNX Runtime (int8 or fp32) or torch (the fp32 reference, or bf16).
 
 Pairs are encoded, sorted by length and cut into batches bounded by a token
 budget, so short sentences are not padded to the longest one of the request.
+With onnx-int8, the few pairs whose two best scores nearly tie (where int8
+rounding could flip the label) are run again in fp32: all-int8 speed, fp32
+labels.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from service.model.encoding import Batch, EncodedPair, PairEncoder
 from service.model.evidence import EvidenceSpan, decode_evidence
 from service.model.folder import ONNX_FILES, ModelFolder, ModelFolderError, StanceConfig, backend_file, open_folder
 
-BACKENDS = ("onnx-int8", "onnx-fp32", "torch-fp32")
+BACKENDS = ("onnx-int8", "onnx-fp32", "torch-fp32", "torch-bf16")
+TORCH_DTYPES = {"torch-fp32": "float32", "torch-bf16": "bfloat16"}
 DEFAULT_MAX_BATCH_TOKENS = 8192
 DEFAULT_MAX_BATCH_SIZE = 8  # measured on 2 cores: batches of 4-8 pairs run ~1.5x faster per pair than 64 (cache, padding)
 
@@ -61,13 +65,17 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 class OnnxBackend:
-    def __init__(self, path: Path, threads: int | None):
+    def __init__(self, path: Path, threads: int | None, spin: bool = True):
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
         if threads:
             opts.intra_op_num_threads = threads
             opts.inter_op_num_threads = 1
+        if not spin:
+            # a session used now and then (the fallback) must not keep its idle threads spinning on the cores
+            # the main session needs
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
@@ -79,21 +87,21 @@ class OnnxBackend:
 
 
 class TorchBackend:
-    """The fp32 reference, and the way training evaluates its in-memory network; needs torch."""
+    """The fp32 reference, and bf16 (fast on CPUs with AVX512-BF16 or AMX, slow elsewhere); needs torch."""
 
-    def __init__(self, net, threads: int | None = None):
+    def __init__(self, net, threads: int | None = None, dtype: str = "float32"):
         import torch
 
         if threads:
             torch.set_num_threads(threads)
         self.torch = torch
-        self.net = net
+        self.net = net.to(getattr(torch, dtype)) if dtype != "float32" else net
 
     @classmethod
-    def from_folder(cls, folder: ModelFolder, threads: int | None) -> TorchBackend:
+    def from_folder(cls, folder: ModelFolder, threads: int | None, dtype: str = "float32") -> TorchBackend:
         from service.model.network import load_network
 
-        return cls(load_network(folder.path, len(folder.config.labels)), threads)
+        return cls(load_network(folder.path, len(folder.config.labels)), threads, dtype)
 
     def run(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
         t = self.torch
@@ -102,15 +110,18 @@ class TorchBackend:
         return stance.float().numpy(), evidence.float().numpy()
 
 
-def make_backend(folder: ModelFolder, backend: str, threads: int | None) -> Backend:
+def make_backend(folder: ModelFolder, backend: str, threads: int | None, spin: bool = True) -> Backend:
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
-    if backend == "torch-fp32":
-        return TorchBackend.from_folder(folder, threads)
+    if backend in TORCH_DTYPES:
+        try:
+            return TorchBackend.from_folder(folder, threads, TORCH_DTYPES[backend])
+        except ImportError as err:
+            raise ModelFolderError(f"backend {backend} needs torch, which is not installed ({err}); use onnx-int8 or onnx-fp32, or install the train extra") from err
     onnx_path = folder.file(ONNX_FILES[backend])
     if not onnx_path.is_file():
         raise ModelFolderError(f"{folder.path} has no {onnx_path.name} for backend {backend}; use backend torch-fp32 or retrain to export it")
-    return OnnxBackend(onnx_path, threads)
+    return OnnxBackend(onnx_path, threads, spin)
 
 
 class Predictor:
@@ -124,6 +135,7 @@ class Predictor:
         backend_name: str = "",
         max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS,
         max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
+        fallback: Backend | None = None,
     ):
         self.config = config
         self.labels = list(config.labels)
@@ -134,6 +146,9 @@ class Predictor:
         self.max_batch_size = max_batch_size
         self.last_inference_seconds = 0.0
         self.folder: ModelFolder | None = None
+        # the exact backend for near-ties of the fast one (see StanceConfig.int8_fallback_margin)
+        self.fallback = fallback
+        self.fallback_pairs = 0  # how many pairs were re-run, since start
 
     def batches(self, pairs: list[EncodedPair]) -> list[list[int]]:
         """Indices grouped into length-sorted batches within the token budget."""
@@ -150,18 +165,33 @@ class Predictor:
             out.append(current)
         return out
 
+    def _run(self, backend: Backend, pairs: list[EncodedPair], which: list[int], logits: np.ndarray, evidence: list[np.ndarray]) -> None:
+        chosen = [pairs[i] for i in which]
+        for idx in self.batches(chosen):
+            stance, ev = backend.run(self.encoder.collate([chosen[k] for k in idx]))
+            for row, k in enumerate(idx):
+                i = which[k]
+                logits[i] = stance[row]
+                a, b = pairs[i].sentence_slice
+                evidence[i] = sigmoid(ev[row, a:b].astype(np.float32))
+
+    def near_ties(self, logits: np.ndarray) -> list[int]:
+        """Pairs whose two best calibrated scores are closer than the fallback margin."""
+        margin = self.config.int8_fallback_margin
+        if self.fallback is None or margin <= 0 or not len(logits):
+            return []
+        top = np.sort(softmax(logits / self.config.temperature), axis=1)
+        return [int(i) for i in np.flatnonzero(top[:, -1] - top[:, -2] < margin)]
+
     def raw(self, items: list[PairInput]) -> RawOutput:
         pairs = self.encoder.encode_inputs(items)
         logits = np.zeros((len(items), len(self.labels)), dtype=np.float32)
         evidence: list[np.ndarray] = [np.zeros(0, dtype=np.float32)] * len(items)
         started = time.perf_counter()
-        for idx in self.batches(pairs):
-            batch = self.encoder.collate([pairs[i] for i in idx])
-            stance, ev = self.backend.run(batch)
-            for row, i in enumerate(idx):
-                logits[i] = stance[row]
-                a, b = pairs[i].sentence_slice
-                evidence[i] = sigmoid(ev[row, a:b].astype(np.float32))
+        self._run(self.backend, pairs, list(range(len(pairs))), logits, evidence)
+        if again := self.near_ties(logits):
+            self._run(self.fallback, pairs, again, logits, evidence)
+            self.fallback_pairs += len(again)
         self.last_inference_seconds = time.perf_counter() - started
         return RawOutput(logits, evidence, pairs)
 
@@ -183,13 +213,27 @@ class Predictor:
 
 
 def load_predictor(
-    path: Path, backend: str = "onnx-int8", threads: int | None = None, expected_labels: tuple[str, ...] | None = None, verify: bool = True, **kw
+    path: Path,
+    backend: str = "onnx-int8",
+    threads: int | None = None,
+    expected_labels: tuple[str, ...] | None = None,
+    verify: bool = True,
+    fallback: bool = True,
+    **kw,
 ) -> Predictor:
-    """Open a model folder (checked against its manifest) and make a predictor on the chosen backend."""
+    """Open a model folder (checked against its manifest) and make a predictor on the chosen backend.
+
+    onnx-int8 brings the fp32 graph along for its near-ties when the folder has a fallback margin
+    (`fallback=False` measures int8 alone).
+    """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
     folder = open_folder(path, expected_labels, verify=verify, needs=(backend_file(backend),))
     encoder = PairEncoder.from_dir(folder.path, folder.config.encoding)
-    predictor = Predictor(folder.config, encoder, make_backend(folder, backend, threads), backend, **kw)
+    exact = None
+    if fallback and backend == "onnx-int8" and folder.config.int8_fallback_margin > 0:
+        # one thread: it sees a few pairs per call, where a thread pool only adds wake-ups and contention
+        exact = make_backend(folder, "onnx-fp32", 1, spin=False)
+    predictor = Predictor(folder.config, encoder, make_backend(folder, backend, threads), backend, fallback=exact, **kw)
     predictor.folder = folder
     return predictor

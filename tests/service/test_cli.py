@@ -25,7 +25,7 @@ from service.model.predictor import BACKENDS, PairInput, load_predictor
 REPO = Path(__file__).resolve().parents[2]
 COMMANDS = ("serve", "analyze", "classify", "batch", "train", "evaluate")
 TOP_KEYS = {"model", "claim", "sentences", "speakers"}
-SENTENCE_KEYS = {"index", "start", "end", "text", "attributed", "quote", "speaker", "label", "scores", "evidence"}
+SENTENCE_KEYS = {"index", "start", "end", "text", "attributed", "quote", "speaker", "label", "scores", "evidence", "rule"}
 CLAIM = "Iran supplied attack drones to Russia."
 
 # Non-ASCII before the statements (accents, an astral-plane emoji) so that code point

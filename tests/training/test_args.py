@@ -28,6 +28,7 @@ def test_defaults_are_valid_and_paths_are_paths():
         ({"patience": -1}, "patience must be >= 0 (got -1)"),
         ({"max_steps": -5}, "max_steps must be >= 0 (got -5)"),
         ({"weight_decay": -0.01}, "weight_decay must be >= 0 (got -0.01)"),
+        ({"class_weight_power": 2.5}, "class_weight_power must be in [0, 2] (got 2.5)"),
         ({"evidence_pos_weight": 0}, "evidence_pos_weight must be > 0"),
         ({"max_length": 40, "max_claim_tokens": 40}, "max_length (40) must exceed max_claim_tokens + max_speaker_tokens (56) by at least 8"),
     ],

@@ -85,14 +85,24 @@ def test_metrics_hold_per_split_evaluation_with_baselines_and_margins(tiny_model
         assert model["n"] == sizes[split] and sum(map(sum, model["confusion"])) == sizes[split]
         for key in ("macro_f1", "accuracy", "ece", "ece_uncalibrated", "evidence_token_f1", "evidence_token_f1_end_to_end"):
             assert 0.0 <= model[key] <= 1.0, (split, key)
+        article = model["article"]  # what the service returns: the article-level rule on top
+        assert 0.0 <= article["macro_f1"] <= 1.0 and sum(map(sum, article["confusion"])) == sizes[split]
+        assert report["margin_macro_f1_article"]["majority"] == pytest.approx(article["macro_f1"] - report["baselines"]["majority"]["macro_f1"], abs=1e-4)
         assert list(report["baselines"]) == BASELINES
         assert list(report["margin_macro_f1"]) == BASELINES
         for name, baseline in report["baselines"].items():
             assert baseline["n"] == sizes[split]
             assert report["margin_macro_f1"][name] == pytest.approx(model["macro_f1"] - baseline["macro_f1"], abs=1e-4)
         assert "evidence_token_f1" in report["baselines"]["cue words"]
-    assert sorted(metrics["onnx"]) == sorted(ONNX_FILES)
-    assert metrics["onnx"]["onnx-fp32"]["label_agreement"] == 1.0
+    assert sorted(metrics["backends"]) == sorted([*ONNX_FILES, "torch-bf16", "onnx-int8 without fallback"])
+    assert metrics["backends"]["onnx-fp32"]["label_agreement"] == 1.0
+    # the fitted fallback margin is what the folder serves with, and it never lowers agreement
+    margin = json.loads((tiny_model / "stance.json").read_text())["int8_fallback_margin"]
+    assert 0.0 <= margin <= 0.4
+    int8, alone = metrics["backends"]["onnx-int8"], metrics["backends"]["onnx-int8 without fallback"]
+    assert int8["label_agreement"] >= alone["label_agreement"]
+    if margin > 0:
+        assert int8["fallback_margin"] == margin and 0.0 <= int8["fallback_share"] <= 1.0
     training = metrics["training"]
     assert [h["epoch"] for h in training["history"]] == [1, 2] and training["steps"] == 12 and training["interrupted"] is False
     assert training["best_dev_macro_f1"] == max(h["dev_macro_f1"] for h in training["history"])
@@ -196,7 +206,7 @@ def test_training_on_flat_csv_files_end_to_end(corpus_dir, tiny_base, tmp_path, 
     metrics = metrics_of(out)
     assert metrics["train_pairs"] == 40 and metrics["dev_pairs"] == 12
     assert metrics["data_files"] == {str(train_csv): hashlib.sha256(train_csv.read_bytes()).hexdigest(), str(dev_csv): hashlib.sha256(dev_csv.read_bytes()).hexdigest()}
-    assert list(metrics["evaluation"]) == ["dev"] and metrics["onnx"] == {}
+    assert list(metrics["evaluation"]) == ["dev"] and list(metrics["backends"]) == ["torch-bf16"]
     assert not (out / "model.onnx").exists()
     preds = load_predictor(out, "torch-fp32", expected_labels=load_schema().labels).predict(dev_items(corpus_dir))
     assert [p.label in load_schema().labels for p in preds] == [True] * 12

@@ -39,9 +39,12 @@ function renderSentences(data) {
     const cls = s.attributed ? s.label : "unattributed";
     const meta = el("div", { class: "meta" });
     if (s.attributed) {
-      const top = Math.max(...Object.values(s.scores));
-      meta.append(el("span", { class: "label" }, s.label), ` ${(top * 100).toFixed(0)}% · `,
+      meta.append(el("span", { class: "label" }, s.label), ` ${(s.scores[s.label] * 100).toFixed(0)}% · `,
         el("span", { class: "speaker" }, s.speaker ? s.speaker.name : "unnamed source"));
+      if (s.rule === "source-asserts-claim") {
+        meta.append(el("span", { class: "rule", title: "The model's first choice was counter-accusation, but this source asserts the claim elsewhere in the article, so its blame is not turned on the accuser." },
+          " · re-labelled: this source asserts the claim"));
+      }
     } else {
       meta.append("not attributed");
     }

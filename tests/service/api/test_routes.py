@@ -86,6 +86,10 @@ def test_analyze_returns_sentences_speakers_and_valid_spans(client):
         assert set(s["scores"]) == set(SCHEMA.labels)
         assert abs(sum(s["scores"].values()) - 1) < 0.01
         assert s["quote"] is not None
+        if s["rule"] is None:  # the model's own first choice
+            assert s["scores"][s["label"]] == max(s["scores"].values())
+        else:  # the article rule re-labelled a counter-accusation by a source that asserts the claim
+            assert s["rule"] == "source-asserts-claim" and s["label"] != "counter-accusation"
     assert check_spans(ARTICLE, data) >= 2 * len(attributed)
     indexes = {s["index"] for s in attributed}
     for sp in data["speakers"]:

@@ -1,5 +1,6 @@
 """The predictor: scores, labels, evidence, batching and backends."""
 
+import json
 import shutil
 
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 
 from service.labels import load_schema
 from service.model.encoding import Batch, PairEncoder
-from service.model.folder import ModelFolderError, StanceConfig, open_folder
+from service.model.folder import ModelFolderError, StanceConfig, open_folder, write_manifest
 from service.model.predictor import PairInput, Predictor, load_predictor, make_backend, softmax
 from training.data import load_examples
 
@@ -174,6 +175,61 @@ def test_onnx_fp32_matches_torch_fp32(tiny_model, torch_predictor, real_items):
 def test_onnx_int8_gives_well_formed_predictions(tiny_model, real_items, schema_labels):
     preds = load_predictor(tiny_model, "onnx-int8").predict(real_items)
     check_predictions(real_items, preds, list(schema_labels))
+
+
+def with_fallback_margin(tiny_model, tmp_path, margin: float):
+    copy = tmp_path / f"model-{margin}"
+    shutil.copytree(tiny_model, copy)
+    raw = json.loads((copy / "stance.json").read_text())
+    raw["int8_fallback_margin"] = margin
+    (copy / "stance.json").write_text(json.dumps(raw))
+    write_manifest(copy)
+    return copy
+
+
+def test_int8_near_ties_are_rerun_in_fp32(tiny_model, tmp_path, real_items):
+    fp32 = load_predictor(tiny_model, "onnx-fp32").raw(real_items)
+    # a margin above any possible gap sends every pair to fp32: int8 then returns fp32's numbers exactly
+    everything = load_predictor(with_fallback_margin(tiny_model, tmp_path, 1.01), "onnx-int8")
+    np.testing.assert_allclose(everything.raw(real_items).logits, fp32.logits, atol=1e-5)
+    assert everything.fallback_pairs == len(real_items)
+    # margin 0: int8 alone, and no fp32 graph is even loaded
+    alone = load_predictor(with_fallback_margin(tiny_model, tmp_path, 0.0), "onnx-int8")
+    assert alone.fallback is None
+    alone.raw(real_items)
+    assert alone.fallback_pairs == 0
+    # a middle margin re-runs exactly the pairs whose int8 top-two gap is below it
+    middle = load_predictor(with_fallback_margin(tiny_model, tmp_path, 0.02), "onnx-int8")
+    int8 = load_predictor(tiny_model, "onnx-int8", fallback=False).raw(real_items).logits
+    expected = middle.near_ties(int8)
+    out = middle.raw(real_items).logits
+    assert middle.fallback_pairs == len(expected)
+    for i in range(len(real_items)):
+        np.testing.assert_allclose(out[i], fp32.logits[i] if i in expected else int8[i], atol=1e-5)
+
+
+def test_torch_bf16_stays_close_to_fp32(tiny_model, torch_predictor, real_items, schema_labels):
+    bf16 = load_predictor(tiny_model, "torch-bf16")
+    preds = bf16.predict(real_items)
+    check_predictions(real_items, preds, list(schema_labels))
+    ra, rb = torch_predictor.raw(real_items), bf16.raw(real_items)
+    assert rb.logits.dtype == np.float32  # cast back for the calibration and the API
+    np.testing.assert_allclose(ra.logits, rb.logits, atol=0.05)  # bf16 keeps about 3 significant digits
+
+
+def test_torch_backends_without_torch_say_what_to_use_instead(tiny_model, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_torch(name, *args, **kwargs):
+        if name == "torch" or name.startswith("torch."):
+            raise ImportError("No module named 'torch'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_torch)
+    with pytest.raises(ModelFolderError, match=r"backend torch-bf16 needs torch.*use onnx-int8 or onnx-fp32"):
+        make_backend(open_folder(tiny_model), "torch-bf16", None)
 
 
 def test_a_missing_onnx_graph_is_refused_but_other_backends_still_load(tiny_model, tmp_path):
