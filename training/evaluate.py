@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np
@@ -37,19 +38,15 @@ def evidence_scores(examples: list[Example], evidence: list[list[tuple[int, int]
 def article_labels(examples: list[Example], pred: list[str], probs: np.ndarray, labels: list[str], neutral: str) -> list[str]:
     """The labels the service returns: the article-level rule applied per document, on the gold speakers."""
     out: list[str] = []
-    start = 0
-    while start < len(examples):
-        end = start
-        while end < len(examples) and examples[end].doc_id == examples[start].doc_id:
-            end += 1
-        preds = [StancePrediction(pred[i], dict(zip(labels, map(float, probs[i])))) for i in range(start, end)]
-        out += [r.prediction.label for r in reconcile([x.speaker or None for x in examples[start:end]], preds, neutral)]
-        start = end
+    for _, group in groupby(range(len(examples)), key=lambda i: examples[i].doc_id):
+        idx = list(group)
+        preds = [StancePrediction(pred[i], dict(zip(labels, map(float, probs[i])))) for i in idx]
+        out += [r.prediction.label for r in reconcile([examples[i].speaker or None for i in idx], preds, neutral)]
     return out
 
 
-def evaluate_examples(predictor: Predictor, examples: list[Example]) -> dict:
-    """Stance metrics, calibration and evidence quality of one model on one set."""
+def evaluate_examples(predictor: Predictor, examples: list[Example], reference: list[str] | None = None) -> dict:
+    """Stance metrics, calibration and evidence quality of one model on one set; `reference`: fp32 labels to agree with."""
     labels, neutral = predictor.labels, predictor.config.neutral_label
     raw = predictor.raw(pair_inputs(examples))
     probs = softmax(raw.logits / predictor.config.temperature)
@@ -59,6 +56,8 @@ def evaluate_examples(predictor: Predictor, examples: list[Example]) -> dict:
     result = classification(gold, pred, labels)
     article = classification(gold, article_labels(examples, pred, probs, labels, neutral), labels)
     result["article"] = {k: article[k] for k in ("macro_f1", "accuracy", "per_label", "confusion")}
+    if reference is not None:
+        result["label_agreement_with_fp32"] = round(float(np.mean([a == b for a, b in zip(pred, reference)])), 4)
     result["ece"] = expected_calibration_error(probs, gold_idx)
     result["ece_uncalibrated"] = expected_calibration_error(softmax(raw.logits), gold_idx)
     result["ece_per_label"] = classwise_ece(probs, gold_idx, labels)
@@ -93,11 +92,8 @@ def evaluate_sets(predictor: Predictor, sets: dict[str, list[Example]], train: l
     for name, examples in sets.items():
         if not examples:
             continue
-        model = evaluate_examples(predictor, examples)
-        if reference is not None:
-            items = pair_inputs(examples)
-            ours, ref = [r.label for r in predictor.predict(items)], [r.label for r in reference.predict(items)]
-            model["label_agreement_with_fp32"] = round(float(np.mean([a == b for a, b in zip(ours, ref)])), 4)
+        fp32 = [r.label for r in reference.predict(pair_inputs(examples))] if reference is not None else None
+        model = evaluate_examples(predictor, examples, fp32)
         baselines = evaluate_baselines(train, examples, predictor.labels, predictor.config.neutral_label)
         margins = {b: round(model["macro_f1"] - r["macro_f1"], 4) for b, r in baselines.items()}
         article = {b: round(model["article"]["macro_f1"] - r["macro_f1"], 4) for b, r in baselines.items()}
